@@ -1,0 +1,83 @@
+"""Roles and what each may do (三权分立: no role sees across its scope)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", "领导小组办公室"
+    LIAISON = "liaison", "单位联络员"
+    LEADER = "leader", "责任领导"
+    SUPERVISOR = "supervisor", "督导组成员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDITOR = "auditor", "审计员"
+
+
+class Perm(models.TextChoices):
+    VIEW = "view", "查看"
+    EXPORT = "export", "导出"
+    FILE_PROBLEM = "file_problem", "登记问题"
+    EDIT_PROBLEM = "edit_problem", "编辑问题"
+    CLAIM = "claim", "认领问题"
+    MANAGE_MEASURES = "manage_measures", "制定整改措施"
+    REPORT_PROGRESS = "report_progress", "报送进展"
+    REQUEST_CLOSURE = "request_closure", "申请销号"
+    REVIEW = "review", "审核销号"
+    REOPEN = "reopen", "回头看重新打开"
+    REQUEST_EXTENSION = "request_extension", "申请延期"
+    APPROVE_EXTENSION = "approve_extension", "审批延期"
+    MANAGE_CAMPAIGN = "manage_campaign", "管理活动"
+    MANAGE_ORGS = "manage_orgs", "管理组织架构"
+    IMPORT = "import", "导入"
+    MANAGE_USERS = "manage_users", "管理账号"
+    READ_AUDIT = "read_audit", "查阅审计日志"
+
+
+ROLE_PERMS: dict[str, frozenset[str]] = {
+    Role.OFFICE: frozenset(
+        {
+            Perm.VIEW,
+            Perm.EXPORT,
+            Perm.FILE_PROBLEM,
+            Perm.EDIT_PROBLEM,
+            Perm.REVIEW,
+            Perm.REOPEN,
+            Perm.APPROVE_EXTENSION,
+            Perm.MANAGE_CAMPAIGN,
+            Perm.MANAGE_ORGS,
+            Perm.IMPORT,
+        }
+    ),
+    Role.LIAISON: frozenset(
+        {
+            Perm.VIEW,
+            Perm.EXPORT,
+            Perm.FILE_PROBLEM,
+            Perm.EDIT_PROBLEM,
+            Perm.REPORT_PROGRESS,
+            Perm.REQUEST_EXTENSION,
+            Perm.IMPORT,
+        }
+    ),
+    Role.LEADER: frozenset(
+        {
+            Perm.VIEW,
+            Perm.EXPORT,
+            Perm.CLAIM,
+            Perm.MANAGE_MEASURES,
+            Perm.REPORT_PROGRESS,
+            Perm.REQUEST_CLOSURE,
+            Perm.REQUEST_EXTENSION,
+        }
+    ),
+    Role.SUPERVISOR: frozenset({Perm.VIEW, Perm.FILE_PROBLEM}),
+    Role.SECURITY_ADMIN: frozenset({Perm.MANAGE_USERS}),
+    Role.AUDITOR: frozenset({Perm.READ_AUDIT}),
+}
+
+CAMPAIGN_DATA_ROLES = frozenset({Role.OFFICE, Role.LIAISON, Role.LEADER, Role.SUPERVISOR})
+
+
+def roles_with(perm: str) -> frozenset[str]:
+    return frozenset(role for role, perms in ROLE_PERMS.items() if perm in perms)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Action(models.TextChoices):
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    TRANSITION = "transition", "状态变更"
+    LOGIN = "login", "登录"
+    LOGOUT = "logout", "退出"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    EXPORT = "export", "导出"
+    IMPORT = "import", "导入"
+    VIEW_PERSONAL = "view_personal", "查看个人信息"
+
+
+class AuditEvent(models.Model):
+    """One audit record (审计日志); each carries the SM3 hash of itself and its predecessor."""
+
+    seq = models.BigIntegerField("序号", unique=True)
+    at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
+    ip = models.CharField("来源地址", max_length=45, blank=True)
+    request_id = models.CharField("请求编号", max_length=64, blank=True)
+    action = models.CharField("动作", max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField("对象类型", max_length=60, blank=True, db_index=True)
+    object_id = models.CharField("对象编号", max_length=40, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    detail = models.CharField("说明", max_length=200, blank=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    prev_hash = models.CharField("前一条摘要", max_length=64)
+    hash = models.CharField("摘要", max_length=64)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.get_action_display()} {self.object_repr}"
+
+
+class ChainHead(models.Model):
+    """The single row that serialises appends to the chain."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"chain head #{self.seq}"

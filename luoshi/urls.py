@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from luoshi.core import views as core_views
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", healthz),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("luoshi.accounts.urls")),
+    path("orgs/", include("luoshi.orgs.urls")),
+    path("campaigns/", include("luoshi.campaigns.urls")),
+    path("problems/", include("luoshi.problems.urls")),
+    path("audit/", include("luoshi.audit.urls")),
+    path("jobs/", include("luoshi.jobs.urls")),
+    path("api/v1/", include("luoshi.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

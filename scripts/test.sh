@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the checks: locked install with dev tools, ruff, mypy, the whole suite on SQLite,
+# and with CI=true also on PostgreSQL, with the browser tests in Debian's Chromium.
+set -euo pipefail
+. "$(dirname "$0")/setup.sh" --dev
+
+echo "==> ruff"
+ruff check .
+ruff format --check .
+echo "==> mypy"
+mypy luoshi bench
+
+run_pytest() {
+  local status=0
+  pytest "$@" || status=$?
+  if [ "$status" -eq 5 ]; then
+    echo "pytest collected no tests: failing" >&2
+    return 1
+  fi
+  return "$status"
+}
+
+if [ "${CI:-}" = "true" ]; then
+  . scripts/ci-services.sh
+fi
+
+export DJANGO_ALLOW_ASYNC_UNSAFE=true
+echo "==> pytest on SQLite"
+env -u DATABASE_URL run_pytest -n 2 -p no:cacheprovider "$@"
+
+if [ "${CI:-}" = "true" ]; then
+  echo "==> pytest on PostgreSQL"
+  DATABASE_URL="postgres://postgres@127.0.0.1:5432/luoshi_ci" run_pytest -n 2 -p no:cacheprovider -m "not browser" "$@"
+fi
