@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("luoshi.accounts.urls")),
     path("orgs/", include("luoshi.orgs.urls")),
     path("campaigns/", include("luoshi.campaigns.urls")),
+    path("problems/ledger/", include("luoshi.problems.urls_ledger")),
     path("problems/", include("luoshi.problems.urls")),
     path("audit/", include("luoshi.audit.urls")),
     path("jobs/", include("luoshi.jobs.urls")),

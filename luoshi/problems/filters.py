@@ -1,0 +1,48 @@
+"""One FilterSet for the problem list page, its Excel export and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from luoshi.campaigns.models import Aspect, Campaign, Channel
+from luoshi.core.paths import subtree_q
+from luoshi.orgs.models import Unit
+from luoshi.problems.choices import Kind, Light, Severity, State
+from luoshi.problems.models import Problem, ProblemClass
+
+
+class ProblemFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label="关键词")
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label="活动")
+    state = django_filters.MultipleChoiceFilter(choices=State.choices, label="状态")
+    light = django_filters.MultipleChoiceFilter(choices=Light.choices, label="预警")
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label="整改类型")
+    severity = django_filters.ChoiceFilter(choices=Severity.choices, label="严重程度")
+    aspect = django_filters.ModelChoiceFilter(queryset=Aspect.objects.all(), label="方面")
+    channel = django_filters.ModelChoiceFilter(queryset=Channel.objects.all(), label="来源")
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.all(), method="filter_subtree", label="单位（含下级）"
+    )
+    leader = django_filters.ModelChoiceFilter(
+        field_name="responsible_leader", queryset=get_user_model().objects.all(), label="责任领导"
+    )
+    problem_class = django_filters.ModelChoiceFilter(queryset=ProblemClass.objects.all(), label="类别")
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="时限不晚于")
+    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="时限不早于")
+
+    class Meta:
+        model = Problem
+        fields: list[str] = []
+
+    def filter_text(self, queryset: QuerySet[Problem], name: str, value: str) -> QuerySet[Problem]:
+        """Substring search works for Chinese without segmentation; every word must match."""
+        for word in value.split()[:5]:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        return queryset
+
+    def filter_subtree(self, queryset: QuerySet[Problem], name: str, value: Any) -> QuerySet[Problem]:
+        return queryset.filter(subtree_q(value.path)) if value else queryset
