@@ -23,3 +23,14 @@ def exception_handler(exc: Exception, ctx: dict[str, Any]) -> Response | None:
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, ctx)
+
+
+class ScopedViewSetMixin:
+    """Applies the scope layer to a viewset's queryset: nothing outside the user's subtree is ever found (404)."""
+
+    view_perm: str = "view"
+    request: Any
+
+    def get_queryset(self) -> Any:
+        queryset = super().get_queryset()  # type: ignore[misc]
+        return queryset.visible_to(self.request.user, self.view_perm)

@@ -444,3 +444,18 @@ def refresh_lights(on: date | None = None) -> dict[str, int]:
         green_q = Q(state=State.CLOSED) | Q(deadline__gt=date.fromordinal(yellow_until))
         changed[Light.GREEN] += rows.filter(green_q).exclude(light=Light.GREEN).update(light=Light.GREEN)
     return {str(k): v for k, v in changed.items()}
+
+
+def create_problem_class(
+    actor: Any, *, campaign: Campaign, unit: Unit, name: str, description: str = ""
+) -> ProblemClass:
+    """新建问题类别 (一类事): similar problems grouped so that one fix serves the whole class."""
+    scope.require(actor, Perm.EDIT_PROBLEM, unit.path, "您无权在该单位新建问题类别。")
+    if not name.strip():
+        raise RuleViolation("类别名称不能为空。")
+    with transaction.atomic():
+        problem_class = ProblemClass.objects.create(
+            campaign=campaign, unit=unit, org_path=unit.path, name=name.strip(), description=description
+        )
+        record_change(actor, problem_class, None)
+    return problem_class
