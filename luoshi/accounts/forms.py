@@ -1,20 +1,173 @@
 from __future__ import annotations
 
-from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from typing import Any
 
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from luoshi.access.roles import Role
 from luoshi.accounts import services
+from luoshi.accounts.models import User
+from luoshi.orgs.models import Unit
 
 
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "用户名或密码错误。",
         "inactive": "该账号已停用。",
-        "locked": "连续登录失败次数过多，账号已临时锁定，请稍后再试。",
+        "locked": "连续登录失败次数过多，账号已锁定 %(minutes)s 分钟，请稍后再试或联系安全管理员解锁。",
     }
 
-    def clean(self) -> dict:
-        username = self.cleaned_data.get("username")
-        if username and services.is_locked(username):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
-        return super().clean()
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            username = self.cleaned_data.get("username")
+            if username and services.is_locked(username):
+                raise forms.ValidationError(
+                    self.error_messages["locked"],
+                    code="locked",
+                    params={"minutes": settings.LUOSHI_LOGIN_LOCK_MINUTES},
+                ) from None
+            raise
+
+
+class StyledForm(forms.Form):
+    """Gives every widget its Bootstrap class."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class PasswordPairMixin(StyledForm):
+    """Two entries of a new password, checked against the password policy for ``policy_user``."""
+
+    new_password1 = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput(render_value=False))
+    new_password2 = forms.CharField(label="再次输入新密码", strip=False, widget=forms.PasswordInput)
+    policy_user: Any = None
+
+    def clean_new_password2(self) -> str:
+        first, second = self.cleaned_data.get("new_password1"), self.cleaned_data["new_password2"]
+        if first and first != second:
+            raise forms.ValidationError("两次输入的新密码不一致。")
+        problems = services.password_problems(second, self.policy_user)
+        if problems:
+            raise forms.ValidationError(problems)
+        return second
+
+
+class PasswordChangeForm(PasswordPairMixin):
+    old_password = forms.CharField(label="原密码", strip=False, widget=forms.PasswordInput)
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.policy_user = user
+
+
+class PasswordResetForm(PasswordPairMixin):
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.policy_user = user
+
+
+class UnitCodeField(forms.CharField):
+    """A unit typed by its code (or exact name), looked up among the units the admin manages."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "单位")
+        kwargs.setdefault("help_text", "输入单位代码或名称，可从下拉提示中选择。")
+        super().__init__(*args, **kwargs)
+        self.units: QuerySet[Unit] = Unit.objects.none()
+
+    def clean(self, value: Any) -> Unit | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        matches = list(self.units.filter(Q(code=text) | Q(name=text))[:2])
+        if len(matches) != 1:
+            raise forms.ValidationError(
+                "找不到该单位，或它不在您的管理范围内。" if not matches else "有多个同名单位，请输入单位代码。"
+            )
+        return matches[0]
+
+
+class ScopedUnitForm(StyledForm):
+    unit = UnitCodeField()
+
+    def __init__(self, actor: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, UnitCodeField)
+        field.units = services.manageable_units(actor)
+        field.widget.attrs.update(
+            {
+                "list": "unit-options",
+                "autocomplete": "off",
+                "hx-get": reverse("accounts:unit_search"),
+                "hx-trigger": "input changed delay:300ms, focus once",
+                "hx-target": "#unit-options",
+            }
+        )
+
+
+class UserCreateForm(PasswordPairMixin, ScopedUnitForm):
+    username = forms.RegexField(
+        label="用户名",
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": "用户名只能包含字母、数字和 @.+-_。"},
+    )
+    display_name = forms.CharField(label="姓名", max_length=50)
+    title = forms.CharField(label="职务", max_length=100, required=False)
+    email = forms.EmailField(label="电子邮箱", required=False)
+    field_order = ["username", "display_name", "title", "unit", "email", "new_password1", "new_password2"]
+
+    def __init__(self, actor: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(actor, *args, **kwargs)
+        self.fields["unit"].label = "所属单位"
+        self.fields["new_password1"].label = "初始密码"
+        self.fields["new_password1"].help_text = "账号本人首次登录时须修改。"
+        self.fields["new_password2"].label = "再次输入初始密码"
+
+    def clean_new_password2(self) -> str:
+        data = self.cleaned_data
+        self.policy_user = User(
+            username=data.get("username", ""), display_name=data.get("display_name", ""), email=data.get("email", "")
+        )
+        return super().clean_new_password2()
+
+
+class UserEditForm(ScopedUnitForm):
+    display_name = forms.CharField(label="姓名", max_length=50)
+    title = forms.CharField(label="职务", max_length=100, required=False)
+    email = forms.EmailField(label="电子邮箱", required=False)
+    field_order = ["display_name", "title", "unit", "email"]
+
+    def __init__(self, actor: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(actor, *args, **kwargs)
+        self.fields["unit"].label = "所属单位"
+
+
+class RoleAssignForm(ScopedUnitForm):
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    field_order = ["role", "unit"]
+
+
+class UserSearchForm(StyledForm):
+    STATUS_CHOICES = [("", "全部状态"), ("active", "启用"), ("inactive", "已停用"), ("locked", "已锁定")]
+
+    q = forms.CharField(
+        label="关键词",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "用户名、姓名、职务或所属单位", "type": "search"}),
+    )
+    status = forms.ChoiceField(label="状态", choices=STATUS_CHOICES, required=False)
+    role = forms.ChoiceField(label="角色", choices=[("", "全部角色"), *Role.choices], required=False)

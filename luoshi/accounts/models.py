@@ -6,13 +6,21 @@ from django.utils import timezone
 
 
 class User(AbstractUser):
-    """A person who logs in (用户). Scope comes from role assignments, never from is_superuser."""
+    """A person who logs in (用户). Scope comes from role assignments, never from is_superuser.
+
+    ``unit`` is the unit the account belongs to (所属单位): the security admins whose scope covers it
+    manage the account. Accounts are deactivated, never deleted, so the audit log keeps its actors.
+    """
 
     display_name = models.CharField("姓名", max_length=50, blank=True)
     title = models.CharField("职务", max_length=100, blank=True)
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
+    )
     failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
 
     class Meta:
         verbose_name = "用户"

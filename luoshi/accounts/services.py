@@ -1,4 +1,24 @@
-"""Login rules: lockout after repeated failures, and the audit of every login attempt."""
+"""Accounts (账号): login rules, passwords, API tokens, and the security admin's user and role management.
+
+三权分立 — the rules every function here keeps:
+
+* A security admin (安全管理员) manages accounts and role assignments only inside their own
+  ``MANAGE_USERS`` scope. An account is managed by an admin whose scope covers the account's own
+  unit *and* every unit the account holds a role on, so a district admin cannot take over an
+  account that also works at city level. Accounts without any unit or role are managed by admins
+  of a top-level unit.
+* Nobody manages their own account or roles through these functions: a security admin cannot grant
+  themselves a role (not even the auditor's), revoke their own, reset their own password or
+  deactivate themselves; everyone changes their own password on the "修改密码" page.
+* One account holds roles of one kind only: security admin, auditor, or campaign roles (office,
+  liaison, leader, supervisor). So the security admin never sees campaign data, and the auditor
+  only reads the audit log.
+* The audit log covers the whole platform, so the auditor role is granted on a top-level unit only.
+* Passwords set by an admin (new account, reset) must be changed by their owner at the next login.
+
+Every write runs in a transaction and leaves an audit record; passwords and token keys never
+reach the audit log.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +26,76 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import F
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
+from luoshi.access import scope
+from luoshi.access.models import RoleAssignment
+from luoshi.access.roles import Perm, Role
+from luoshi.accounts.models import User
 from luoshi.audit.models import Action
-from luoshi.audit.services import record
+from luoshi.audit.services import record, record_change, snapshot
+from luoshi.core import paths
+from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.orgs.models import Unit
+
+MANAGE = Perm.MANAGE_USERS
+ROLE_KINDS: dict[str, str] = {
+    Role.SECURITY_ADMIN: "安全管理员",
+    Role.AUDITOR: "审计员",
+    Role.OFFICE: "业务角色",
+    Role.LIAISON: "业务角色",
+    Role.LEADER: "业务角色",
+    Role.SUPERVISOR: "业务角色",
+}
+EDITABLE_FIELDS = ("display_name", "title", "email", "unit")
+
+
+# --- login rules -------------------------------------------------------------------------------
 
 
 def is_locked(username: str) -> bool:
-    user = get_user_model().objects.filter(username=username).only("locked_until").first()
+    user = User.objects.filter(username=username).only("locked_until").first()
     return bool(user and user.is_locked)
+
+
+def _count_failure(user: User) -> str:
+    if user.locked_until is not None:  # an expired lock: start counting afresh
+        user.failed_logins, user.locked_until = 0, None
+    user.failed_logins += 1
+    detail = f"密码错误（连续第 {user.failed_logins} 次）"
+    if user.failed_logins >= settings.LUOSHI_LOGIN_MAX_FAILURES:
+        user.locked_until = timezone.now() + timedelta(minutes=settings.LUOSHI_LOGIN_LOCK_MINUTES)
+        detail += f"，账号锁定 {settings.LUOSHI_LOGIN_LOCK_MINUTES} 分钟"
+    user.save(update_fields=["failed_logins", "locked_until"])
+    return detail
 
 
 def note_failed_login(username: str) -> None:
     """Count a failure; lock the account after too many in a row. The username is audited, never the password."""
-    User = get_user_model()
-    user = User.objects.filter(username=username).first()
-    detail = "用户名不存在" if user is None else "密码错误"
-    if user is not None:
-        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
-        user.refresh_from_db(fields=["failed_logins"])
-        if user.failed_logins >= settings.LUOSHI_LOGIN_MAX_FAILURES:
-            user.locked_until = timezone.now() + timedelta(minutes=settings.LUOSHI_LOGIN_LOCK_MINUTES)
-            user.save(update_fields=["locked_until"])
-            detail = "密码错误，账号已锁定"
-    record(Action.LOGIN_FAILED, actor_name=username[:150], object_type="accounts.user", detail=detail)
+    username = username[:150]
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        if user is None:
+            detail = "用户名不存在"
+        elif not user.is_active:
+            detail = "账号已停用"
+        elif user.is_locked:
+            detail = "账号锁定期间尝试登录"
+        else:
+            detail = _count_failure(user)
+        record(
+            Action.LOGIN_FAILED,
+            actor_name=username,
+            object_type="accounts.user",
+            object_id=str(user.pk) if user else "",
+            object_repr=str(user) if user else "",
+            detail=detail,
+        )
 
 
 def note_login(user: Any) -> None:
@@ -42,3 +106,277 @@ def note_login(user: Any) -> None:
 def note_logout(user: Any) -> None:
     if user is not None and user.is_authenticated:
         record(Action.LOGOUT, actor=user, obj=user)
+
+
+# --- passwords and tokens ------------------------------------------------------------------------
+
+
+def password_problems(password: str, user: Any) -> list[str]:
+    """What the password policy (settings.AUTH_PASSWORD_VALIDATORS) says against ``password``."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+def _set_password(user: User, password: str, *, must_change: bool) -> None:
+    problems = password_problems(password, user)
+    if problems:
+        raise RuleViolation(" ".join(problems), code="weak_password")
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = must_change
+
+
+def change_own_password(user: User, old_password: str, new_password: str) -> User:
+    """Every user changes their own password (修改密码); this also clears a pending forced change."""
+    with transaction.atomic():
+        fresh = User.objects.select_for_update().get(pk=user.pk)
+        if not fresh.check_password(old_password):
+            raise RuleViolation("原密码不正确。", code="wrong_password")
+        if old_password == new_password:
+            raise RuleViolation("新密码不能与原密码相同。", code="same_password")
+        before = snapshot(fresh)
+        _set_password(fresh, new_password, must_change=False)
+        fresh.save()
+        record_change(fresh, fresh, before, detail="修改本人密码")
+    return fresh
+
+
+def token_created_at(user: Any) -> Any:
+    return Token.objects.filter(user=user).values_list("created", flat=True).first()
+
+
+def issue_token(user: Any) -> str:
+    """Create the user's API token (API 令牌), or replace it; returns the key, which is shown once."""
+    with transaction.atomic():
+        replaced = Token.objects.filter(user=user).delete()[0] > 0
+        token = Token.objects.create(user=user)
+        record(
+            Action.UPDATE if replaced else Action.CREATE,
+            actor=user,
+            obj=user,
+            detail="更换 API 令牌" if replaced else "生成 API 令牌",
+            after={"token_created": token.created},
+        )
+    return token.key
+
+
+def revoke_token(user: Any, actor: Any = None, detail: str = "注销 API 令牌") -> bool:
+    with transaction.atomic():
+        removed = Token.objects.filter(user=user).delete()[0] > 0
+        if removed:
+            record(Action.DELETE, actor=actor or user, obj=user, detail=detail)
+    return removed
+
+
+# --- the security admin's scope ----------------------------------------------------------------
+
+
+def _covers_top_level(actor: Any) -> bool:
+    return any(paths.depth(p) == 1 for p in scope.scope_paths(actor, MANAGE))
+
+
+def manageable_units(actor: Any) -> QuerySet[Unit]:
+    return Unit.objects.visible_to(actor, MANAGE)
+
+
+def visible_users(actor: Any) -> QuerySet[User]:
+    """Accounts a security admin sees: their unit or one of their roles lies in the admin's scope."""
+    if not scope.has_perm_anywhere(actor, MANAGE):
+        return User.objects.none()
+    in_scope = RoleAssignment.objects.filter(scope.visible_q(actor, MANAGE, "unit__path"))
+    q = scope.visible_q(actor, MANAGE, "unit__path") | Q(pk__in=in_scope.values("user_id"))
+    if _covers_top_level(actor):
+        q |= Q(Q(unit__isnull=True), ~Exists(RoleAssignment.objects.filter(user=OuterRef("pk"))))
+    return User.objects.filter(q)
+
+
+def _account_paths(user: User) -> list[str]:
+    found = list(RoleAssignment.objects.filter(user=user).values_list("unit__path", flat=True))
+    if user.unit_id:
+        found.append(Unit.objects.values_list("path", flat=True).get(pk=user.unit_id))
+    return found
+
+
+def can_manage_account(actor: Any, user: User) -> bool:
+    if user.pk == actor.pk or not scope.has_perm_anywhere(actor, MANAGE):
+        return False
+    found = _account_paths(user)
+    if not found:
+        return _covers_top_level(actor)
+    return all(scope.can(actor, MANAGE, p) for p in found)
+
+
+def _require_account(actor: Any, user: User) -> None:
+    if user.pk == actor.pk:
+        raise NotAllowed("不能在账号管理中操作自己的账号（三权分立）；修改本人密码请使用“修改密码”。")
+    if not can_manage_account(actor, user):
+        raise NotAllowed("该账号在您管理范围之外的单位也有任职，只有上级安全管理员可以操作。")
+
+
+def _require_unit(actor: Any, unit: Unit, message: str) -> None:
+    scope.require(actor, MANAGE, unit.path, message)
+
+
+def _locked_user(user: User) -> User:
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+# --- account management --------------------------------------------------------------------------
+
+
+def create_user(
+    actor: Any,
+    *,
+    username: str,
+    password: str,
+    unit: Unit,
+    display_name: str = "",
+    title: str = "",
+    email: str = "",
+) -> User:
+    """New account (新建账号) in a unit of the admin's scope; its owner must change the password at first login."""
+    _require_unit(actor, unit, "只能在您管理范围内的单位新建账号。")
+    username = username.strip()
+    if not username:
+        raise RuleViolation("用户名不能为空。")
+    if User.objects.filter(username__iexact=username).exists():
+        raise RuleViolation(f"用户名「{username}」已被使用。", code="duplicate")
+    user = User(username=username, display_name=display_name, title=title, email=email, unit=unit)
+    _set_password(user, password, must_change=True)
+    with transaction.atomic():
+        user.save()
+        record_change(actor, user, None, detail="新建账号")
+    return user
+
+
+def update_user(actor: Any, user: User, **changes: Any) -> User:
+    """Edit name, title, e-mail or unit (修改账号信息); a new unit must also lie in the admin's scope."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise RuleViolation(f"字段 {'、'.join(sorted(unknown))} 不可修改。")
+    if changes.get("unit") is not None:
+        _require_unit(actor, changes["unit"], "只能把账号调到您管理范围内的单位。")
+    with transaction.atomic():
+        fresh = _locked_user(user)
+        _require_account(actor, fresh)
+        before = snapshot(fresh)
+        for field, value in changes.items():
+            setattr(fresh, field, value)
+        fresh.save()
+        record_change(actor, fresh, before, detail="修改账号信息")
+    return fresh
+
+
+def set_active(actor: Any, user: User, active: bool) -> User:
+    """Deactivate (停用) or reactivate (启用) an account; a deactivated one can neither log in nor use its token."""
+    with transaction.atomic():
+        fresh = _locked_user(user)
+        _require_account(actor, fresh)
+        if fresh.is_active == active:
+            raise RuleViolation("该账号已经是启用状态。" if active else "该账号已经停用。")
+        before = snapshot(fresh)
+        fresh.is_active = active
+        fresh.save(update_fields=["is_active"])
+        record_change(actor, fresh, before, detail="启用账号" if active else "停用账号")
+    return fresh
+
+
+def reset_password(actor: Any, user: User, password: str) -> User:
+    """Reset a password (重置密码): also unlocks the account and revokes its API token."""
+    with transaction.atomic():
+        fresh = _locked_user(user)
+        _require_account(actor, fresh)
+        before = snapshot(fresh)
+        _set_password(fresh, password, must_change=True)
+        fresh.failed_logins, fresh.locked_until = 0, None
+        fresh.save()
+        record_change(actor, fresh, before, detail="重置密码")
+        revoke_token(fresh, actor=actor, detail="重置密码时注销 API 令牌")
+    return fresh
+
+
+def unlock(actor: Any, user: User) -> User:
+    """Lift a lockout (解除锁定) before it expires."""
+    with transaction.atomic():
+        fresh = _locked_user(user)
+        _require_account(actor, fresh)
+        before = snapshot(fresh)
+        fresh.failed_logins, fresh.locked_until = 0, None
+        fresh.save(update_fields=["failed_logins", "locked_until"])
+        record_change(actor, fresh, before, detail="解除锁定")
+    return fresh
+
+
+# --- role assignments ----------------------------------------------------------------------------
+
+
+def _check_separation(user: User, role: str, unit: Unit) -> None:
+    held = list(RoleAssignment.objects.filter(user=user).values_list("role", "unit_id"))
+    if (role, unit.pk) in held:
+        raise RuleViolation("该账号已在此单位担任该角色。", code="duplicate")
+    for other, _ in held:
+        if ROLE_KINDS.get(other) != ROLE_KINDS[role]:
+            raise RuleViolation(
+                f"三权分立：该账号已担任「{Role(other).label}」，不能再担任「{Role(role).label}」。",
+                code="separation",
+            )
+    if role == Role.AUDITOR and unit.parent_id is not None:
+        raise RuleViolation("审计日志覆盖全平台，审计员角色只能授予在顶级单位上。", code="auditor_unit")
+
+
+def assign_role(actor: Any, user: User, role: str, unit: Unit) -> RoleAssignment:
+    """Grant ``role`` on ``unit`` (授予角色); it reaches the unit's whole subtree."""
+    if role not in ROLE_KINDS:
+        raise RuleViolation("未知的角色。")
+    if user.pk == actor.pk:
+        raise NotAllowed("不能给自己授予角色（三权分立）。")
+    _require_unit(actor, unit, "不能在您管理范围之外的单位授予角色。")
+    with transaction.atomic():
+        fresh = _locked_user(user)
+        if not visible_users(actor).filter(pk=fresh.pk).exists():
+            raise NotAllowed("该账号不在您的管理范围内。")
+        _check_separation(fresh, role, unit)
+        assignment = RoleAssignment.objects.create(user=fresh, role=role, unit=unit)
+        record_change(actor, assignment, None, detail="授予角色")
+    scope.forget(user)
+    return assignment
+
+
+def revoke_role(actor: Any, assignment: RoleAssignment) -> None:
+    """Withdraw a role (撤销角色); only on a unit of the admin's scope, and never the admin's own."""
+    if assignment.user_id == actor.pk:
+        raise NotAllowed("不能撤销自己的角色（三权分立）。")
+    with transaction.atomic():
+        fresh = RoleAssignment.objects.select_for_update().select_related("unit", "user").get(pk=assignment.pk)
+        _require_unit(actor, fresh.unit, "不能撤销您管理范围之外单位的角色。")
+        record(Action.DELETE, actor=actor, obj=fresh, before=snapshot(fresh), detail="撤销角色")
+        fresh.delete()
+
+
+# --- bootstrapping -------------------------------------------------------------------------------
+
+
+def bootstrap_account(username: str, unit: Unit, role: str, password: str | None, operator: str) -> User:
+    """For ``luoshi create_admin``: create the account if needed and grant ``role`` on ``unit``.
+
+    Run by the server operator, so there is no actor to check; the separation rules and the
+    password policy apply all the same, and the audit log names the operator.
+    """
+    if role not in ROLE_KINDS:
+        raise RuleViolation("未知的角色。")
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        if user is None:
+            if not password:
+                raise RuleViolation("新账号需要设置密码。")
+            user = User(username=username, display_name=username, unit=unit)
+            _set_password(user, password, must_change=False)
+            user.save()
+            record(Action.CREATE, obj=user, after=snapshot(user), actor_name=operator, detail="命令行新建账号")
+        _check_separation(user, role, unit)
+        assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit)
+        record(Action.CREATE, obj=assignment, after=snapshot(assignment), actor_name=operator, detail="命令行授予角色")
+    return user

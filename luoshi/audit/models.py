@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+
+from luoshi.core.errors import RuleViolation
+
+UNDELETABLE = "审计记录不可删除或修改。"
 
 
 class Action(models.TextChoices):
@@ -17,13 +23,28 @@ class Action(models.TextChoices):
     VIEW_PERSONAL = "view_personal", "查看个人信息"
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuleViolation(UNDELETABLE)
+
+    def update(self, **kwargs: Any) -> int:
+        raise RuleViolation(UNDELETABLE)
+
+
 class AuditEvent(models.Model):
-    """One audit record (审计日志); each carries the SM3 hash of itself and its predecessor."""
+    """One audit record (审计日志); each carries the SM3 hash of itself and its predecessor.
+
+    Retention: records are kept at least 180 days and the application never deletes or changes
+    one — no page, API or command offers it, and ``delete()``/``update()`` refuse. Accounts that
+    acted are protected from deletion too (deactivate them instead). Archiving older records is
+    a database operator's task; any removal or change breaks the hash chain, and
+    ``luoshi verify_audit`` and the "校验完整性" page name the first record affected.
+    """
 
     seq = models.BigIntegerField("序号", unique=True)
     at = models.DateTimeField("时间", db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
     )
     actor_name = models.CharField("操作人账号", max_length=150, blank=True)
     ip = models.CharField("来源地址", max_length=45, blank=True)
@@ -38,14 +59,28 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField("前一条摘要", max_length=64)
     hash = models.CharField("摘要", max_length=64)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-seq"]
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor_name"], name="audit_actor_name_idx"),
+            models.Index(fields=["request_id"], name="audit_request_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuleViolation(UNDELETABLE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuleViolation(UNDELETABLE)
 
 
 class ChainHead(models.Model):

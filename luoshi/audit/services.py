@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives import hashes
 from django.core.serializers.json import DjangoJSONEncoder
@@ -36,7 +38,46 @@ def snapshot(obj: models.Model, exclude: tuple[str, ...] = ()) -> dict[str, Any]
     return result
 
 
-def _canonical(event: AuditEvent) -> bytes:
+CHAIN_FIELDS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "ip",
+    "request_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "detail",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+)
+
+
+class ChainedRecord(Protocol):
+    """What the hash covers: an ``AuditEvent`` or a row of ``CHAIN_FIELDS`` read without building models."""
+
+    seq: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str
+    ip: str
+    request_id: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    detail: str
+    before: Any
+    after: Any
+    prev_hash: str
+    hash: str
+
+
+def _canonical(event: ChainedRecord) -> bytes:
     body = {
         "seq": event.seq,
         "at": event.at.isoformat(),
@@ -56,7 +97,7 @@ def _canonical(event: AuditEvent) -> bytes:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder).encode()
 
 
-def compute_hash(event: AuditEvent) -> str:
+def compute_hash(event: ChainedRecord) -> str:
     return sm3_hex(_canonical(event))
 
 
@@ -134,28 +175,66 @@ class ChainProblem:
         return f"第 {self.seq} 条记录：{self.reason}"
 
 
-def _events(batch: int = 2000) -> Iterator[AuditEvent]:
+def _events(upto: int | None, batch: int = 5000) -> Iterator[ChainedRecord]:
     last = 0
+    events = AuditEvent.objects.all() if upto is None else AuditEvent.objects.filter(seq__lte=upto)
+    rows = events.order_by("seq").values_list(*CHAIN_FIELDS, named=True)
     while True:
-        chunk = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:batch])
+        chunk: list[Any] = list(rows.filter(seq__gt=last)[:batch])
         if not chunk:
             return
         yield from chunk
         last = chunk[-1].seq
 
 
+@dataclass(frozen=True)
+class ChainReport:
+    """The outcome of walking the chain: how many records matched, the first problem if any, and
+    whether the walk reached the head (a walk with a time budget may stop early without a problem)."""
+
+    checked: int
+    problem: ChainProblem | None
+    complete: bool = True
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None and self.complete
+
+
+def _first_problem(event: ChainedRecord, expected_seq: int, prev: str) -> ChainProblem | None:
+    if event.seq != expected_seq:
+        return ChainProblem(expected_seq, "记录缺失（已被删除）")
+    if event.prev_hash != prev:
+        return ChainProblem(event.seq, "前序摘要不符（前一条记录被删除或改动）")
+    if compute_hash(event) != event.hash:
+        return ChainProblem(event.seq, "内容与摘要不符（记录被改动）")
+    return None
+
+
+def chain_report(max_seconds: float | None = None) -> ChainReport:
+    """Walk the chain from the first record up to the head as it is now; stop at the first problem.
+
+    Records appended while the walk runs lie past the head read at the start and are left for the
+    next check. With ``max_seconds`` the walk stops when the time is up and says how far it got.
+    """
+    stop_at = None if max_seconds is None else time.monotonic() + max_seconds
+    head = ChainHead.objects.filter(id=1).first()
+    expected_seq, prev = 1, GENESIS
+    for event in _events(head.seq if head else None):
+        problem = _first_problem(event, expected_seq, prev)
+        if problem is not None:
+            return ChainReport(expected_seq - 1, problem)
+        prev, expected_seq = event.hash, expected_seq + 1
+        if stop_at is not None and expected_seq % 1000 == 0 and time.monotonic() > stop_at:
+            return ChainReport(expected_seq - 1, None, complete=False)
+    checked = expected_seq - 1
+    if head and head.seq > checked:
+        return ChainReport(checked, ChainProblem(expected_seq, "链尾记录缺失（已被删除）"))
+    if head and head.hash != prev:
+        return ChainReport(checked, ChainProblem(checked, "与链头摘要不符（最后一条记录被改动或替换）"))
+    return ChainReport(checked, None)
+
+
 def verify_chain() -> ChainProblem | None:
     """Walk the chain; return the first record that was altered or removed, or None if intact."""
-    expected_seq, prev = 1, GENESIS
-    for event in _events():
-        if event.seq != expected_seq:
-            return ChainProblem(expected_seq, "记录缺失（已被删除）")
-        if event.prev_hash != prev:
-            return ChainProblem(event.seq, "前序摘要不符（前一条记录被删除或改动）")
-        if compute_hash(event) != event.hash:
-            return ChainProblem(event.seq, "内容与摘要不符（记录被改动）")
-        prev, expected_seq = event.hash, expected_seq + 1
-    head = ChainHead.objects.filter(id=1).first()
-    if head and head.seq >= expected_seq:
-        return ChainProblem(expected_seq, "链尾记录缺失（已被删除）")
-    return None
+    return chain_report().problem

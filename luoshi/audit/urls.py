@@ -1,6 +1,11 @@
 from django.urls import path
 
-from luoshi.core.placeholder import todo
+from luoshi.audit import views
 
 app_name = "audit"
-urlpatterns = [path("", todo, name="list")]
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("<int:seq>/", views.event_detail, name="detail"),
+    path("verify/", views.verify, name="verify"),
+    path("export/", views.export, name="export"),
+]
