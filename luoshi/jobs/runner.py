@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import transaction
@@ -35,18 +36,33 @@ class JobContext:
 JobBody = Callable[[JobContext], Any]
 
 
+class JobFailed(Exception):
+    """Raised by a job body to fail with a message for the log and a result for the user (e.g. row errors)."""
+
+    def __init__(self, message: str, result: Any = None):
+        super().__init__(message)
+        self.result = result
+
+
 def create_job(name: str, kind: str, owner: Any = None, params: dict[str, Any] | None = None) -> Job:
     return Job.objects.create(name=name, kind=kind, owner=owner if owner and owner.pk else None, params=params or {})
 
 
-def run_job(job: Job, body: JobBody) -> Job:
-    """Run ``body`` now, recording status, progress, result and errors on ``job``."""
+def run_job(job: Job, body: JobBody, *, atomic: bool = True) -> Job:
+    """Run ``body`` now, recording status, progress, result and errors on ``job``.
+
+    With ``atomic`` the body runs in one transaction, so its progress shows only at the end; a body
+    that keeps its writes in its own transaction passes ``atomic=False`` so progress shows as it goes.
+    """
     job.status, job.started_at = JobStatus.RUNNING, timezone.now()
     job.save(update_fields=["status", "started_at"])
     ctx = JobContext(job)
     try:
-        with transaction.atomic():
+        with transaction.atomic() if atomic else nullcontext():
             result = body(ctx)
+    except JobFailed as exc:
+        job.refresh_from_db()
+        job.status, job.result, job.log = JobStatus.FAILED, exc.result, job.log + f"失败：{exc}\n"
     except Exception as exc:
         logger.exception("job %s failed", job.pk)
         job.refresh_from_db()

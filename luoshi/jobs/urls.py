@@ -1,6 +1,10 @@
 from django.urls import path
 
-from luoshi.core.placeholder import todo
+from luoshi.jobs import views
 
 app_name = "jobs"
-urlpatterns = [path("", todo, name="list")]
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("<int:pk>/", views.job_detail, name="detail"),
+    path("<int:pk>/status/", views.job_status, name="status"),
+]

@@ -4,7 +4,10 @@ from django.db import models
 
 from luoshi.access.scope import ScopedQuerySet
 from luoshi.core.models import PathField, TimeStamped
-from luoshi.core.paths import subtree_q
+from luoshi.core.paths import SEGMENT, subtree_q
+
+PATH_LENGTH = 120
+MAX_DEPTH = PATH_LENGTH // (SEGMENT + 1)
 
 
 class UnitKind(models.Model):
@@ -39,7 +42,7 @@ class Unit(TimeStamped):
     parent = models.ForeignKey(
         "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = PathField("路径", unique=True)
+    path = PathField("路径", max_length=PATH_LENGTH, unique=True)
     level = models.PositiveSmallIntegerField("层级", default=1)
     child_seq = models.PositiveIntegerField("下级编号计数", default=0, editable=False)
     member_count = models.PositiveIntegerField("成员数", default=0)

@@ -1,0 +1,55 @@
+"""Pages where users follow their background jobs (后台任务): their own jobs only; anyone else's is 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from luoshi.jobs.models import Job, JobStatus
+
+ERRORS_SHOWN = 500
+
+
+def _own_job(request: HttpRequest, pk: int) -> Job:
+    return get_object_or_404(Job, pk=pk, owner_id=request.user.pk)
+
+
+def status_context(job: Job) -> dict[str, Any]:
+    """What the status block shows: progress while running, then the message or the table of row errors."""
+    running = job.status in (JobStatus.PENDING, JobStatus.RUNNING)
+    result = job.result
+    errors = result if job.status == JobStatus.FAILED and isinstance(result, list) else []
+    message = result.get("message", "") if isinstance(result, dict) else ""
+    return {
+        "job": job,
+        "running": running,
+        "errors": errors[:ERRORS_SHOWN],
+        "error_total": len(errors),
+        "errors_cut": len(errors) > ERRORS_SHOWN,
+        "message": message,
+    }
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = Job.objects.filter(owner_id=request.user.pk).order_by("-id")
+    page = Paginator(jobs, 50).get_page(request.GET.get("page"))
+    return render(request, "jobs/job_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "jobs/job_detail.html", status_context(_own_job(request, pk)))
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "jobs/_status.html", status_context(_own_job(request, pk)))
