@@ -1,8 +1,27 @@
 from __future__ import annotations
 
-from django.db import models
+from typing import Any
 
+from django.db import models
+from django.db.models import Q
+
+from luoshi.access import scope
+from luoshi.access.roles import Perm
 from luoshi.core.models import TimeStamped
+from luoshi.core.paths import ancestors, subtree_q
+
+
+class CampaignQuerySet(models.QuerySet["Campaign"]):
+    def visible_to(self, user: Any, perm: str = Perm.VIEW) -> CampaignQuerySet:
+        """Campaigns whose lead unit lies within, or above, a unit where ``user`` holds ``perm``.
+
+        A district office sees the city's campaign it takes part in, and the campaigns of its own
+        streets; it never sees a sibling district's campaign.
+        """
+        q = Q()
+        for top in scope.scope_paths(user, perm):
+            q |= subtree_q(top, "unit__path") | Q(unit__path__in=ancestors(top))
+        return self.filter(q) if q else self.none()
 
 
 class Campaign(TimeStamped):
@@ -15,6 +34,9 @@ class Campaign(TimeStamped):
     description = models.TextField("说明", blank=True)
     yellow_days = models.PositiveSmallIntegerField("临期预警天数", default=3)
     is_active = models.BooleanField("进行中", default=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "id"]

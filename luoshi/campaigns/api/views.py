@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from rest_framework import viewsets
+
+from luoshi.campaigns.api.serializers import CampaignSerializer
+from luoshi.campaigns.models import Campaign
+from luoshi.campaigns.queries import visible_campaigns
+
+
+class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    """Campaigns the caller takes part in (read-only); out of scope is 404."""
+
+    serializer_class = CampaignSerializer
+    filterset_fields = ["is_active"]
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        return (
+            visible_campaigns(self.request.user)
+            .prefetch_related("phases", "channels", "aspects")
+            .order_by("-starts_on", "id")
+        )
