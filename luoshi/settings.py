@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "luoshi.orgs",
     "luoshi.campaigns",
     "luoshi.problems",
+    "luoshi.demo",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "luoshi.core.middleware.LoginRequiredMiddleware",
+    "luoshi.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "luoshi.urls"
@@ -118,13 +120,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["luoshi.accounts.backends.LockoutModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "luoshi.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -190,6 +193,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProblemStateEnum": "luoshi.problems.choices.State",
+        "ProblemKindEnum": "luoshi.problems.choices.Kind",
+        "MeasureStateEnum": "luoshi.problems.choices.MeasureState",
+        "RequestStateEnum": "luoshi.problems.choices.RequestState",
+        "EventKindEnum": "luoshi.problems.choices.EventKind",
+    },
 }
 
 JOBS_BACKEND = os.environ.get("LUOSHI_JOBS", "sqlite")

@@ -1,7 +1,9 @@
 """The only code that writes problems and their measures, progress, evidence and requests.
 
-Each transition is one function that checks who may do it, locks the row, checks the
-version the user saw, writes a timeline event and an audit record, all in one transaction.
+Each transition is one function that checks, in this order, who may do it, the version the
+user saw (optimistic locking, on the locked row), the state, and the input; then it moves the
+problem and writes a timeline event and an audit record, all in one transaction. A refused
+call changes nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from luoshi.audit.services import record, record_change, snapshot
 from luoshi.campaigns.models import Aspect, Campaign, Channel
 from luoshi.core import paths
 from luoshi.core.errors import Conflict, RuleViolation
-from luoshi.core.uploads import check_upload
+from luoshi.core.uploads import CheckedUpload, check_upload
 from luoshi.orgs.models import Unit
 from luoshi.problems import workflow
 from luoshi.problems.choices import EventKind, Light, MeasureState, RequestState, State
@@ -50,6 +52,7 @@ EDITABLE_FIELDS = (
     "deadline",
     "problem_class",
 )
+CHILD_MODELS = (Measure, ProgressEntry, Evidence, ClosureRequest, ExtensionRequest, ProblemEvent)
 
 
 def today() -> date:
@@ -70,7 +73,7 @@ def _event(problem: Problem, actor: Any, kind: str, note: str = "", from_state: 
 
 
 def _locked(problem: Problem, version: int | None) -> Problem:
-    fresh = Problem.objects.select_for_update().get(pk=problem.pk)
+    fresh = Problem.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=problem.pk)
     if version is not None and fresh.version != version:
         raise Conflict("该问题已被他人修改，请刷新页面后重试。")
     return fresh
@@ -85,9 +88,20 @@ def _check_refs(campaign: Campaign, channel: Channel, aspect: Aspect, problem_cl
         raise RuleViolation(f"问题类别「{problem_class}」不属于活动「{campaign}」。")
 
 
+def _check_unit(campaign: Campaign, unit: Unit) -> None:
+    if not paths.is_within(unit.path, campaign.unit.path):
+        raise RuleViolation(f"单位「{unit}」不在活动「{campaign}」的范围内。")
+
+
 def _check_dates(found_on: date, deadline: date) -> None:
     if deadline < found_on:
         raise RuleViolation("整改时限不能早于发现日期。")
+
+
+def _check_leader(leader: Any, unit: Unit) -> None:
+    """A named responsible leader must be able to claim problems of the unit, or nobody could."""
+    if leader is not None and not scope.can(leader, Perm.CLAIM, unit.path):
+        raise RuleViolation(f"「{leader}」不是单位「{unit}」的责任领导，不能指定为该问题的责任领导。")
 
 
 def _refresh_light(problem: Problem) -> None:
@@ -112,10 +126,12 @@ def file_problem(
 ) -> Problem:
     """登记问题: a new problem enters the list waiting to be claimed."""
     scope.require(actor, Perm.FILE_PROBLEM, unit.path, "您无权为该单位登记问题。")
-    if not paths.is_within(unit.path, campaign.unit.path):
-        raise RuleViolation(f"单位「{unit}」不在活动「{campaign}」的范围内。")
+    if not campaign.is_active:
+        raise RuleViolation(f"活动「{campaign}」已结束，不能再登记问题。")
+    _check_unit(campaign, unit)
     _check_refs(campaign, channel, aspect, problem_class)
     _check_dates(found_on, deadline)
+    _check_leader(responsible_leader, unit)
     if not title.strip():
         raise RuleViolation("问题标题不能为空。")
     problem = Problem(
@@ -143,57 +159,95 @@ def file_problem(
     return problem
 
 
-def edit_problem(actor: Any, problem: Problem, version: int, **changes: Any) -> Problem:
-    """修改问题, with optimistic locking; moving it to another unit needs scope over both."""
-    scope.require(actor, Perm.EDIT_PROBLEM, problem)
+def _real_changes(problem: Problem, changes: dict[str, Any]) -> dict[str, Any]:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise RuleViolation(f"字段 {', '.join(sorted(unknown))} 不可修改。")
+    return {field: value for field, value in changes.items() if getattr(problem, field) != value}
+
+
+def _check_edit(actor: Any, fresh: Problem, changes: dict[str, Any]) -> None:
+    if fresh.state == State.CLOSED:
+        raise RuleViolation("已销号的问题不能修改，如需继续整改请先重新打开。")
+    if "deadline" in changes and fresh.state != State.PENDING_CLAIM:
+        scope.require(actor, Perm.APPROVE_EXTENSION, fresh, "问题认领后，整改时限只能通过延期申请调整。")
+    if "unit" in changes:
+        scope.require(actor, Perm.EDIT_PROBLEM, changes["unit"].path, "您无权把问题移交给该单位。")
+        _check_unit(fresh.campaign, changes["unit"])
+    if "title" in changes and not str(changes["title"]).strip():
+        raise RuleViolation("问题标题不能为空。")
+
+
+def edit_problem(actor: Any, problem: Problem, version: int, **changes: Any) -> Problem:
+    """修改问题, with optimistic locking; moving it to another unit needs scope over both."""
+    scope.require(actor, Perm.EDIT_PROBLEM, problem)
     with transaction.atomic():
         fresh = _locked(problem, version)
-        if fresh.state == State.CLOSED:
-            raise RuleViolation("已销号的问题不能修改，如需继续整改请先重新打开。")
+        scope.require(actor, Perm.EDIT_PROBLEM, fresh)
+        changes = _real_changes(fresh, changes)
+        if not changes:
+            return fresh
+        _check_edit(actor, fresh, changes)
         before = snapshot(fresh)
         for field, value in changes.items():
-            setattr(fresh, field, value)
+            setattr(fresh, field, value.strip() if field == "title" else value)
         _check_refs(fresh.campaign, fresh.channel, fresh.aspect, fresh.problem_class)
         _check_dates(fresh.found_on, fresh.deadline)
+        if "unit" in changes or "responsible_leader" in changes:
+            _check_leader(fresh.responsible_leader, fresh.unit)
+        fresh.full_clean(exclude=["org_path", "filed_by", "responsible_leader"])
         if "unit" in changes:
-            scope.require(actor, Perm.EDIT_PROBLEM, fresh.unit.path, "您无权把问题移交给该单位。")
             _move_children(fresh, fresh.unit.path)
         _refresh_light(fresh)
         fresh.version += 1
         fresh.save()
-        _event(fresh, actor, EventKind.EDITED)
+        _event(fresh, actor, EventKind.EDITED, note=_field_labels(changes))
         record_change(actor, fresh, before)
     return fresh
 
 
+def _field_labels(changes: dict[str, Any]) -> str:
+    fields = {f.name: str(f.verbose_name) for f in Problem._meta.concrete_fields}
+    return "修改了" + "、".join(fields[name] for name in changes)
+
+
 def _move_children(problem: Problem, new_path: str) -> None:
     problem.org_path = new_path
-    for model in (Measure, ProgressEntry, Evidence, ClosureRequest, ExtensionRequest, ProblemEvent):
+    for model in CHILD_MODELS:
         lookup = "progress__problem" if model is Evidence else "problem"
         model.objects.filter(**{lookup: problem}).update(org_path=new_path)
 
 
-def _transition(actor: Any, problem: Problem, action: str, version: int | None, note: str = "") -> Problem:
-    """Check scope, state and version, move the problem, and write its event and audit record."""
+def _start(actor: Any, problem: Problem, action: str, version: int | None) -> tuple[Problem, workflow.Transition]:
+    """Check scope, version and state of a transition on the locked row; nothing is written yet."""
     step = workflow.TRANSITIONS[action]
-    scope.require(actor, step.perm, problem, f"您无权执行「{step.label}」。")
+    message = f"您无权执行「{step.label}」。"
+    scope.require(actor, step.perm, problem, message)
     fresh = _locked(problem, version)
+    scope.require(actor, step.perm, fresh, message)
     workflow.transition(action, fresh.state)
-    before = fresh.state
+    return fresh, step
+
+
+def _finish(actor: Any, fresh: Problem, step: workflow.Transition, note: str = "", **fields: Any) -> Problem:
+    """Move the problem, then write its timeline event and one audit record of what changed."""
+    before = snapshot(fresh)
+    from_state = fresh.state
     fresh.state = step.target
+    for name, value in fields.items():
+        setattr(fresh, name, value)
     fresh.version += 1
     _refresh_light(fresh)
     fresh.save()
-    _event(fresh, actor, step.event, note=note, from_state=before, to_state=fresh.state)
+    _event(fresh, actor, step.event, note=note, from_state=from_state, to_state=fresh.state)
+    after = snapshot(fresh)
+    changed = sorted(k for k in after if k != "updated_at" and before.get(k) != after[k])
     record(
         Action.TRANSITION,
         actor=actor,
         obj=fresh,
-        before={"state": before},
-        after={"state": fresh.state},
+        before={k: before.get(k) for k in changed},
+        after={k: after[k] for k in changed},
         detail=f"{step.label}{'：' + note if note else ''}"[:200],
     )
     return fresh
@@ -202,13 +256,10 @@ def _transition(actor: Any, problem: Problem, action: str, version: int | None, 
 @transaction.atomic
 def claim(actor: Any, problem: Problem, version: int | None = None) -> Problem:
     """认领: the responsible leader takes the problem on; it moves to 整改中."""
-    if problem.responsible_leader_id and problem.responsible_leader_id != actor.pk:
-        raise RuleViolation(f"该问题已指定责任领导「{problem.responsible_leader}」，只能由其认领。")
-    fresh = _transition(actor, problem, "claim", version)
-    fresh.responsible_leader = actor
-    fresh.claimed_at = timezone.now()
-    fresh.save(update_fields=["responsible_leader", "claimed_at"])
-    return fresh
+    fresh, step = _start(actor, problem, "claim", version)
+    if fresh.responsible_leader_id and fresh.responsible_leader_id != actor.pk:
+        raise RuleViolation(f"该问题已指定责任领导「{fresh.responsible_leader}」，只能由其认领。")
+    return _finish(actor, fresh, step, responsible_leader=actor, claimed_at=timezone.now())
 
 
 def add_measure(
@@ -222,43 +273,65 @@ def add_measure(
     owner_name: str = "",
 ) -> Measure:
     """制定整改措施 for a claimed problem; each measure has its own owner and deadline."""
-    scope.require(actor, Perm.MANAGE_MEASURES, problem, "您无权为该问题制定整改措施。")
-    if problem.state not in (State.RECTIFYING,):
-        raise RuleViolation(f"问题当前状态为「{problem.get_state_display()}」，不能新增整改措施。")
-    if not text.strip():
-        raise RuleViolation("措施内容不能为空。")
-    if not paths.is_within(owner_unit.path, problem.campaign.unit.path):
-        raise RuleViolation(f"牵头单位「{owner_unit}」不在本活动范围内。")
+    message = "您无权为该问题制定整改措施。"
+    scope.require(actor, Perm.MANAGE_MEASURES, problem, message)
     with transaction.atomic():
+        fresh = _locked(problem, None)
+        scope.require(actor, Perm.MANAGE_MEASURES, fresh, message)
+        if fresh.state != State.RECTIFYING:
+            raise RuleViolation(f"问题当前状态为「{fresh.get_state_display()}」，只有整改中的问题才能新增整改措施。")
+        if not text.strip():
+            raise RuleViolation("措施内容不能为空。")
+        _check_unit(fresh.campaign, owner_unit)
         measure = Measure.objects.create(
-            problem=problem,
-            org_path=problem.org_path,
+            problem=fresh,
+            org_path=fresh.org_path,
             text=text.strip(),
             owner_unit=owner_unit,
             owner=owner,
             owner_name=owner_name or (str(owner) if owner else ""),
             deadline=deadline,
         )
-        _event(problem, actor, EventKind.MEASURE_ADDED, note=measure.text[:200])
+        _event(fresh, actor, EventKind.MEASURE_ADDED, note=measure.text[:200])
         record_change(actor, measure, None)
     return measure
 
 
 def complete_measure(actor: Any, measure: Measure, version: int | None = None) -> Measure:
-    """措施完成."""
-    scope.require(actor, Perm.REPORT_PROGRESS, measure, "您无权更新该措施。")
+    """措施完成, while the problem is being rectified."""
+    message = "您无权更新该措施。"
+    scope.require(actor, Perm.REPORT_PROGRESS, measure, message)
     with transaction.atomic():
+        problem = _locked(measure.problem, None)
         fresh = Measure.objects.select_for_update().get(pk=measure.pk)
+        scope.require(actor, Perm.REPORT_PROGRESS, fresh, message)
         if version is not None and fresh.version != version:
             raise Conflict("该措施已被他人修改，请刷新页面后重试。")
         if fresh.state == MeasureState.DONE:
             raise RuleViolation("该措施已经完成。")
+        if problem.state != State.RECTIFYING:
+            raise RuleViolation(f"问题当前状态为「{problem.get_state_display()}」，不能更新措施。")
         before = snapshot(fresh)
         fresh.state, fresh.done_at, fresh.version = MeasureState.DONE, timezone.now(), fresh.version + 1
         fresh.save()
-        _event(fresh.problem, actor, EventKind.MEASURE_DONE, note=fresh.text[:200])
+        _event(problem, actor, EventKind.MEASURE_DONE, note=fresh.text[:200])
         record_change(actor, fresh, before, detail="措施完成")
     return fresh
+
+
+def _store_evidence(entry: ProgressEntry, actor: Any, upload: UploadedFile, info: CheckedUpload) -> Evidence:
+    evidence = Evidence(
+        progress=entry,
+        org_path=entry.org_path,
+        original_name=info.name,
+        content_type=info.content_type,
+        size=info.size,
+        sha256=info.sha256,
+        uploaded_by=actor,
+    )
+    evidence.file.save(f"{info.sha256[:16]}.{info.extension}", upload, save=False)
+    evidence.save()
+    return evidence
 
 
 def report_progress(
@@ -268,52 +341,55 @@ def report_progress(
     text: str,
     measure: Measure | None = None,
     files: Iterable[UploadedFile] = (),
+    version: int | None = None,
 ) -> ProgressEntry:
     """报送进展 with evidence files; every file is checked before anything is stored."""
-    scope.require(actor, Perm.REPORT_PROGRESS, problem, "您无权报送该问题的进展。")
-    if problem.state != State.RECTIFYING:
-        raise RuleViolation(f"问题当前状态为「{problem.get_state_display()}」，不能报送进展。")
-    if measure is not None and measure.problem_id != problem.pk:
-        raise RuleViolation("所选措施不属于该问题。")
-    if not text.strip():
-        raise RuleViolation("进展情况不能为空。")
-    files = list(files)
-    checked = [check_upload(f) for f in files]
-    with transaction.atomic():
-        entry = ProgressEntry.objects.create(
-            problem=problem, org_path=problem.org_path, measure=measure, author=actor, text=text.strip()
-        )
-        for upload, info in zip(files, checked, strict=True):
-            evidence = Evidence(
-                progress=entry,
-                org_path=problem.org_path,
-                original_name=info.name,
-                content_type=info.content_type,
-                size=info.size,
-                sha256=info.sha256,
-                uploaded_by=actor,
+    message = "您无权报送该问题的进展。"
+    scope.require(actor, Perm.REPORT_PROGRESS, problem, message)
+    uploads = list(files)
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            fresh = _locked(problem, version)
+            scope.require(actor, Perm.REPORT_PROGRESS, fresh, message)
+            if fresh.state != State.RECTIFYING:
+                raise RuleViolation(f"问题当前状态为「{fresh.get_state_display()}」，不能报送进展。")
+            if measure is not None and measure.problem_id != fresh.pk:
+                raise RuleViolation("所选措施不属于该问题。")
+            if not text.strip():
+                raise RuleViolation("进展情况不能为空。")
+            checked = [check_upload(f) for f in uploads]
+            entry = ProgressEntry.objects.create(
+                problem=fresh, org_path=fresh.org_path, measure=measure, author=actor, text=text.strip()
             )
-            evidence.file.save(f"{info.sha256[:16]}.{info.extension}", upload, save=False)
-            evidence.save()
-        _event(problem, actor, EventKind.PROGRESS, note=entry.text[:200])
-        record_change(actor, entry, None, detail=f"附件 {len(checked)} 个")
+            for upload, info in zip(uploads, checked, strict=True):
+                stored.append(_store_evidence(entry, actor, upload, info))
+            _event(fresh, actor, EventKind.PROGRESS, note=entry.text[:200])
+            record_change(actor, entry, None, detail=f"附件 {len(checked)} 个")
+    except BaseException:
+        for evidence in stored:
+            evidence.file.delete(save=False)
+        raise
     return entry
 
 
 @transaction.atomic
 def request_closure(actor: Any, problem: Problem, *, summary: str, version: int | None = None) -> ClosureRequest:
     """申请销号: the unit's leader signs off with evidence; all measures must be done."""
+    fresh, step = _start(actor, problem, "request_closure", version)
     if not summary.strip():
         raise RuleViolation("请填写整改情况说明。")
-    open_measures = problem.measures.exclude(state=MeasureState.DONE).count()
+    open_measures = fresh.measures.exclude(state=MeasureState.DONE).count()
     if open_measures:
         raise RuleViolation(f"还有 {open_measures} 项整改措施未完成，不能申请销号。")
-    if not Evidence.objects.filter(progress__problem=problem).exists():
+    if not Evidence.objects.filter(progress__problem=fresh).exists():
         raise RuleViolation("申请销号前请先上传佐证材料。")
-    fresh = _transition(actor, problem, "request_closure", version, note=summary.strip()[:200])
-    return ClosureRequest.objects.create(
+    fresh = _finish(actor, fresh, step, note=summary.strip()[:200])
+    closure = ClosureRequest.objects.create(
         problem=fresh, org_path=fresh.org_path, requested_by=actor, summary=summary.strip()
     )
+    record_change(actor, closure, None)
+    return closure
 
 
 def _pending_closure(problem: Problem) -> ClosureRequest:
@@ -323,50 +399,54 @@ def _pending_closure(problem: Problem) -> ClosureRequest:
     return closure
 
 
-def _decide_closure(actor: Any, problem: Problem, action: str, note: str, version: int | None) -> Problem:
-    closure = _pending_closure(problem)
+def _decide_closure(
+    actor: Any, problem: Problem, action: str, note: str, version: int | None, **fields: Any
+) -> Problem:
+    """The second level of the two-level review: someone other than the requester decides."""
+    fresh, step = _start(actor, problem, action, version)
+    closure = _pending_closure(fresh)
     if closure.requested_by_id == actor.pk:
         raise RuleViolation("销号须由审核层级的其他人员审核，不能审核自己的申请。")
-    fresh = _transition(actor, problem, action, version, note=note)
+    if action == "send_back" and not note:
+        raise RuleViolation("退回时请填写理由。")
+    before = snapshot(closure)
     closure.state = RequestState.APPROVED if action == "approve_closure" else RequestState.REJECTED
     closure.decided_by, closure.decided_at, closure.decision_note = actor, timezone.now(), note
     closure.save()
-    return fresh
+    record_change(actor, closure, before, detail=step.label)
+    return _finish(actor, fresh, step, note=note, **fields)
 
 
 @transaction.atomic
 def approve_closure(actor: Any, problem: Problem, *, note: str = "", version: int | None = None) -> Problem:
     """审核销号: the reviewing level approves; the problem is closed."""
-    fresh = _decide_closure(actor, problem, "approve_closure", note.strip(), version)
-    fresh.closed_at = timezone.now()
-    fresh.save(update_fields=["closed_at"])
-    return fresh
+    return _decide_closure(actor, problem, "approve_closure", note.strip(), version, closed_at=timezone.now())
 
 
 @transaction.atomic
 def send_back(actor: Any, problem: Problem, *, reason: str, version: int | None = None) -> Problem:
     """退回整改 with a reason."""
-    if not reason.strip():
-        raise RuleViolation("退回时请填写理由。")
     return _decide_closure(actor, problem, "send_back", reason.strip(), version)
 
 
 @transaction.atomic
 def reopen(actor: Any, problem: Problem, *, reason: str, version: int | None = None) -> Problem:
     """回头看: the office reopens a closed problem after a later re-check."""
+    fresh, step = _start(actor, problem, "reopen", version)
     if not reason.strip():
         raise RuleViolation("重新打开时请填写回头看发现的情况。")
-    fresh = _transition(actor, problem, "reopen", version, note=reason.strip())
-    fresh.closed_at = None
-    fresh.save(update_fields=["closed_at"])
-    return fresh
+    return _finish(actor, fresh, step, note=reason.strip(), closed_at=None)
 
 
 @transaction.atomic
-def request_extension(actor: Any, problem: Problem, *, new_deadline: date, reason: str) -> ExtensionRequest:
+def request_extension(
+    actor: Any, problem: Problem, *, new_deadline: date, reason: str, version: int | None = None
+) -> ExtensionRequest:
     """申请延期, only before the deadline passes and only one pending at a time."""
-    scope.require(actor, Perm.REQUEST_EXTENSION, problem, "您无权为该问题申请延期。")
-    fresh = _locked(problem, None)
+    message = "您无权为该问题申请延期。"
+    scope.require(actor, Perm.REQUEST_EXTENSION, problem, message)
+    fresh = _locked(problem, version)
+    scope.require(actor, Perm.REQUEST_EXTENSION, fresh, message)
     if fresh.state == State.CLOSED:
         raise RuleViolation("已销号的问题不能申请延期。")
     if today() > fresh.deadline:
@@ -390,26 +470,34 @@ def request_extension(actor: Any, problem: Problem, *, new_deadline: date, reaso
     return ext
 
 
-def _decide_extension(actor: Any, ext: ExtensionRequest, approve: bool, note: str) -> ExtensionRequest:
-    scope.require(actor, Perm.APPROVE_EXTENSION, ext, "您无权审批延期申请。")
+def _decide_extension(actor: Any, ext: ExtensionRequest, approve: bool, note: str) -> tuple[ExtensionRequest, Problem]:
+    message = "您无权审批延期申请。"
+    scope.require(actor, Perm.APPROVE_EXTENSION, ext, message)
+    problem = _locked(ext.problem, None)
     fresh = ExtensionRequest.objects.select_for_update().get(pk=ext.pk)
+    scope.require(actor, Perm.APPROVE_EXTENSION, fresh, message)
     if fresh.state != RequestState.PENDING:
         raise RuleViolation("该延期申请已经审批。")
     if fresh.requested_by_id == actor.pk:
         raise RuleViolation("不能审批自己的延期申请。")
+    if approve and problem.state == State.CLOSED:
+        raise RuleViolation("问题已销号，无需延期。")
+    if approve and fresh.new_deadline <= problem.deadline:
+        raise RuleViolation("申请的新时限不晚于问题当前的整改时限，无需延期。")
+    if not approve and not note.strip():
+        raise RuleViolation("不同意延期时请填写理由。")
     before = snapshot(fresh)
     fresh.state = RequestState.APPROVED if approve else RequestState.REJECTED
     fresh.decided_by, fresh.decided_at, fresh.decision_note = actor, timezone.now(), note.strip()
     fresh.save()
     record_change(actor, fresh, before)
-    return fresh
+    return fresh, problem
 
 
 @transaction.atomic
 def approve_extension(actor: Any, ext: ExtensionRequest, *, note: str = "") -> ExtensionRequest:
-    """同意延期: the problem's deadline moves."""
-    fresh = _decide_extension(actor, ext, True, note)
-    problem = _locked(fresh.problem, None)
+    """同意延期: the problem's deadline moves, and so may its light."""
+    fresh, problem = _decide_extension(actor, ext, True, note)
     before = snapshot(problem)
     problem.deadline = fresh.new_deadline
     problem.version += 1
@@ -423,11 +511,25 @@ def approve_extension(actor: Any, ext: ExtensionRequest, *, note: str = "") -> E
 @transaction.atomic
 def reject_extension(actor: Any, ext: ExtensionRequest, *, note: str) -> ExtensionRequest:
     """不同意延期, with a reason."""
-    if not note.strip():
-        raise RuleViolation("不同意延期时请填写理由。")
-    fresh = _decide_extension(actor, ext, False, note)
-    _event(fresh.problem, actor, EventKind.EXTENSION_REJECTED, note=fresh.decision_note)
+    fresh, problem = _decide_extension(actor, ext, False, note)
+    _event(problem, actor, EventKind.EXTENSION_REJECTED, note=fresh.decision_note)
     return fresh
+
+
+def allowed_actions(actor: Any, problem: Problem) -> list[str]:
+    """The transitions ``actor`` may try on ``problem`` now (for buttons and API clients)."""
+    names = [
+        name
+        for name in workflow.actions_from(problem.state)
+        if scope.can(actor, workflow.TRANSITIONS[name].perm, problem.org_path)
+    ]
+    if "claim" in names and problem.responsible_leader_id not in (None, actor.pk):
+        names.remove("claim")
+    if problem.state == State.PENDING_REVIEW and {"approve_closure", "send_back"} & set(names):
+        closure = problem.closure_requests.filter(state=RequestState.PENDING).first()
+        if closure is not None and closure.requested_by_id == actor.pk:
+            names = [n for n in names if n not in ("approve_closure", "send_back")]
+    return names
 
 
 def refresh_lights(on: date | None = None) -> dict[str, int]:
@@ -451,6 +553,7 @@ def create_problem_class(
 ) -> ProblemClass:
     """新建问题类别 (一类事): similar problems grouped so that one fix serves the whole class."""
     scope.require(actor, Perm.EDIT_PROBLEM, unit.path, "您无权在该单位新建问题类别。")
+    _check_unit(campaign, unit)
     if not name.strip():
         raise RuleViolation("类别名称不能为空。")
     with transaction.atomic():

@@ -1,4 +1,10 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter()
+from luoshi.problems.api.views import ExtensionViewSet, MeasureViewSet, ProblemClassViewSet, ProblemViewSet
+
+router = SimpleRouter()
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("measures", MeasureViewSet, basename="measure")
+router.register("extensions", ExtensionViewSet, basename="extension")
+router.register("problem-classes", ProblemClassViewSet, basename="problem-class")
 urlpatterns = router.urls

@@ -1,0 +1,38 @@
+"""``luoshi refresh_lights [--date YYYY-MM-DD]``: the overdue sweep by hand (also run daily by the worker)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from luoshi.jobs.models import JobStatus
+from luoshi.problems.tasks import run_refresh_lights
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期「{value}」格式不对，应为 YYYY-MM-DD") from exc
+
+
+class Command(BaseCommand):
+    help = "重新计算所有未销号问题的超期预警（红黄绿灯），并记录一条后台任务"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", type=_date, default=None, help="按该日期计算（YYYY-MM-DD），默认今天")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        job = run_refresh_lights(options["date"])
+        if job.status != JobStatus.SUCCEEDED:
+            raise CommandError(f"刷新预警失败（任务 #{job.pk}）：{job.log.strip()}")
+        result = job.result or {}
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已按 {result['date']} 刷新预警：转为红灯 {result['red']} 个，"
+                f"黄灯 {result['yellow']} 个，绿灯 {result['green']} 个（任务 #{job.pk}）。"
+            )
+        )
