@@ -1,6 +1,10 @@
 from django.urls import path
 
-from luoshi.core.placeholder import todo
+from luoshi.problems import views_ledger
 
 app_name = "ledger"
-urlpatterns = [path("", todo, name="index")]
+urlpatterns = [
+    path("", views_ledger.ledger_index, name="index"),
+    path("template.xlsx", views_ledger.ledger_template, name="template"),
+    path("export.xlsx", views_ledger.ledger_export, name="export"),
+]

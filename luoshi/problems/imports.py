@@ -1,0 +1,702 @@
+"""Importing a rectification ledger (整改台账) from Excel.
+
+Every row is checked first and all errors are reported together (row, column, problem); if
+there is any, nothing is written. Otherwise every row is filed through
+``services.file_problem`` in one transaction, so scope, the timeline and the audit log apply
+exactly as for a problem filed by hand. Large files run as a background job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from luoshi.access import scope
+from luoshi.access.roles import Perm
+from luoshi.audit.models import Action
+from luoshi.audit.services import record
+from luoshi.campaigns.models import Aspect, Campaign, Channel
+from luoshi.campaigns.queries import visible_campaigns
+from luoshi.core import paths
+from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.uploads import EVIDENCE_TYPES, CheckedUpload, check_upload
+from luoshi.jobs.models import Job
+from luoshi.jobs.runner import JobContext, JobFailed, create_job
+from luoshi.jobs.tasks import start_job
+from luoshi.orgs.models import Unit
+from luoshi.problems import services
+from luoshi.problems.choices import Kind, Severity
+from luoshi.problems.models import Problem, ProblemClass
+
+LEDGER_SHEET = "整改台账"
+EXAMPLE_MARK = "【示例】"
+JOB_KIND = "problems.ledger_import"
+XLSX = {"xlsx": EVIDENCE_TYPES["xlsx"]}
+MAX_REPORTED_ERRORS = 500
+LOOKUP_CHUNK = 500
+MAX_BLANK_RUN = 1000
+
+Progress = Callable[[int, str], None]
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    required: bool
+    help: str
+    width: int
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("问题标题", True, "问题的简要概括，不超过 200 字。", 40),
+    Column("具体表现", False, "问题的具体表现、涉及事项和情况说明。", 50),
+    Column("问题来源", True, "本活动设置的问题来源之一，请从下拉列表中选择。", 14),
+    Column("问题方面", True, "本活动设置的问题方面之一，请从下拉列表中选择。", 14),
+    Column("责任单位代码", True, "责任单位在组织架构中的代码，须是您有权登记问题的单位。", 14),
+    Column("责任领导账号", False, "责任领导的登录账号，须对责任单位有认领权限；留空则由该单位任一责任领导认领。", 14),
+    Column("严重程度", False, "一般、较重、严重之一，留空按“一般”处理。", 10),
+    Column("整改类型", False, "立行立改、限期整改、长期坚持之一，留空按“限期整改”处理。", 12),
+    Column("发现日期", True, "日期，可以是 Excel 日期，也可以写成 2026-03-01、2026/3/1 或 2026年3月1日。", 12),
+    Column("整改时限", True, "日期，写法同上，不得早于发现日期。", 12),
+    Column("所属类别", False, "问题类别（一类事）的名称；本活动中还没有该类别时自动新建。", 16),
+)
+HEADERS = tuple(c.header for c in COLUMNS)
+IGNORED_MEASURES_HEADER = "整改措施"
+SEVERITY_BY_LABEL = {str(label): value for value, label in Severity.choices}
+KIND_BY_LABEL = {str(label): value for value, label in Kind.choices}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem found in the ledger: the Excel row number (0 for the file), the column header and what is wrong."""
+
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class LedgerRejected(RuleViolation):
+    """The ledger has errors; nothing was imported."""
+
+    code = "ledger_rejected"
+
+    def __init__(self, errors: list[RowError], total: int | None = None):
+        self.errors = errors
+        super().__init__(f"台账中有 {total or len(errors)} 处错误，未导入任何问题。请修改后重新上传。")
+
+    def as_result(self) -> list[dict[str, Any]]:
+        return [e.as_dict() for e in self.errors]
+
+
+@dataclass
+class RawRow:
+    row: int
+    values: dict[str, Any]
+
+
+@dataclass
+class LedgerRow:
+    """A checked row, ready to be filed."""
+
+    row: int
+    title: str
+    description: str
+    channel: Channel
+    aspect: Aspect
+    unit: Unit
+    leader: Any
+    severity: str
+    kind: str
+    found_on: dt.date
+    deadline: dt.date
+    class_name: str
+
+
+@dataclass
+class ImportReport:
+    created: int
+    problem_ids: list[int]
+    classes_created: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"已导入 {self.created} 条问题。"]
+        if self.classes_created:
+            parts.append(f"新建问题类别：{'、'.join(self.classes_created)}。")
+        return "".join(parts + self.notes)
+
+    def as_result(self) -> dict[str, Any]:
+        """A compact summary for ``Job.result``."""
+        return {
+            "created": self.created,
+            "first_id": self.problem_ids[0] if self.problem_ids else None,
+            "last_id": self.problem_ids[-1] if self.problem_ids else None,
+            "classes_created": self.classes_created,
+            "notes": self.notes,
+        }
+
+
+# --- reading the workbook -------------------------------------------------------------------
+
+
+def max_rows() -> int:
+    """Rows per file; all are filed in one transaction that holds the audit chain, so keep it to seconds."""
+    return int(getattr(settings, "LUOSHI_LEDGER_MAX_ROWS", 2000))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _header_name(value: Any) -> str:
+    return _text(value).rstrip("*＊").strip()
+
+
+def _header_positions(header: Iterable[Any] | None) -> tuple[dict[str, int], list[RowError]]:
+    positions: dict[str, int] = {}
+    for index, value in enumerate(header or ()):
+        name = _header_name(value)
+        if name and name not in positions:
+            positions[name] = index
+    missing = [c.header for c in COLUMNS if c.required and c.header not in positions]
+    errors = [RowError(1, name, f"缺少表头「{name}」，请使用导入模板。") for name in missing]
+    return positions, errors
+
+
+def read_ledger(source: IO[bytes]) -> tuple[list[RawRow], list[str], list[RowError]]:
+    """Rows of the ledger sheet as {header: value}, blank rows skipped; plus notes and file-level errors."""
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception:
+        logger.warning("unreadable ledger workbook", exc_info=True)
+        return [], [], [RowError(0, "", "文件无法读取，请上传 Excel 2007 及以上版本的 .xlsx 文件。")]
+    try:
+        return _read_sheet(workbook[LEDGER_SHEET] if LEDGER_SHEET in workbook.sheetnames else workbook.worksheets[0])
+    except Exception:
+        logger.warning("damaged ledger worksheet", exc_info=True)
+        return [], [], [RowError(0, "", "文件内容已损坏，无法读取，请另存为 .xlsx 后重新上传。")]
+    finally:
+        workbook.close()
+
+
+def _read_sheet(sheet: Any) -> tuple[list[RawRow], list[str], list[RowError]]:
+    lines = sheet.iter_rows(values_only=True)
+    positions, errors = _header_positions(next(lines, None))
+    if errors:
+        return [], [], errors
+    rows: list[RawRow] = []
+    notes: list[str] = []
+    skipped_examples = measures_given = 0
+    limit = max_rows()
+    blank_run = 0
+    for number, line in enumerate(lines, start=2):
+        values = {name: line[i] if i < len(line) else None for name, i in positions.items()}
+        if not any(_text(v) for v in values.values()):
+            blank_run += 1
+            if blank_run > MAX_BLANK_RUN:
+                break
+            continue
+        blank_run = 0
+        if _text(values.get("问题标题")).startswith(EXAMPLE_MARK):
+            skipped_examples += 1
+            continue
+        if len(rows) >= limit:
+            return [], [], [RowError(number, "", f"单个台账最多导入 {limit} 行，请拆分后分批导入。")]
+        measures_given += bool(_text(values.get(IGNORED_MEASURES_HEADER)))
+        rows.append(RawRow(number, values))
+    if skipped_examples:
+        notes.append(f"已跳过 {skipped_examples} 行示例（问题标题以“{EXAMPLE_MARK}”开头）。")
+    if measures_given:
+        notes.append(f"“{IGNORED_MEASURES_HEADER}”列的内容未导入（{measures_given} 行）：整改措施请在问题认领后制定。")
+    if not rows:
+        return [], notes, [RowError(0, "", "台账中没有问题数据。")]
+    return rows, notes, []
+
+
+# --- checking rows ---------------------------------------------------------------------------
+
+DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$|^(\d{4})(\d{2})(\d{2})$")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from an Excel date cell, an Excel serial number, or text like 2026-03-01 / 2026/3/1 / 2026年3月1日."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+        converted = from_excel(value)
+        return converted.date() if isinstance(converted, dt.datetime) else None
+    match = DATE_TEXT.match(_text(value))
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups() if part is not None))
+    except ValueError:
+        return None
+
+
+def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
+    items = sorted(set(values))
+    for start in range(0, len(items), LOOKUP_CHUNK):
+        yield items[start : start + LOOKUP_CHUNK]
+
+
+class _RowChecker:
+    """Looks everything up once, then checks each row and collects every error."""
+
+    def __init__(self, user: Any, campaign: Campaign, rows: list[RawRow]):
+        self.user, self.campaign = user, campaign
+        self.channels = {c.name: c for c in Channel.objects.filter(campaign=campaign)}
+        self.aspects = {a.name: a for a in Aspect.objects.filter(campaign=campaign)}
+        self.units = self._lookup(Unit.objects.all(), "code", rows, "责任单位代码")
+        users = get_user_model().objects.filter(is_active=True)
+        self.leaders = self._lookup(users, "username", rows, "责任领导账号")
+        self.existing = self._existing_titles(rows)
+        self.seen: dict[tuple[int, str], int] = {}
+        self.errors: list[RowError] = []
+
+    @staticmethod
+    def _lookup(queryset: Any, key: str, rows: list[RawRow], header: str) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for chunk in _chunks(_text(r.values.get(header)) for r in rows):
+            found.update({getattr(obj, key): obj for obj in queryset.filter(**{f"{key}__in": chunk})})
+        return found
+
+    def _existing_titles(self, rows: list[RawRow]) -> dict[tuple[int, str], str]:
+        existing: dict[tuple[int, str], str] = {}
+        for chunk in _chunks(_text(r.values.get("问题标题")) for r in rows):
+            found = Problem.objects.filter(campaign=self.campaign, title__in=chunk)
+            for pk, unit_id, title in found.values_list("pk", "unit_id", "title"):
+                existing[(unit_id, title)] = f"WT{pk:06d}"
+        return existing
+
+    def fail(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row, column, message))
+
+    def check(self, raw: RawRow) -> LedgerRow | None:
+        before = len(self.errors)
+        v = {header: raw.values.get(header) for header in HEADERS}
+        title = self._title(raw.row, _text(v["问题标题"]))
+        channel = self._named(raw.row, "问题来源", _text(v["问题来源"]), self.channels)
+        aspect = self._named(raw.row, "问题方面", _text(v["问题方面"]), self.aspects)
+        unit = self._unit(raw.row, _text(v["责任单位代码"]))
+        leader = self._leader(raw.row, _text(v["责任领导账号"]), unit)
+        severity = self._choice(raw.row, "严重程度", _text(v["严重程度"]), SEVERITY_BY_LABEL, Severity.NORMAL)
+        kind = self._choice(raw.row, "整改类型", _text(v["整改类型"]), KIND_BY_LABEL, Kind.DEADLINE)
+        found_on = self._date(raw.row, "发现日期", v["发现日期"])
+        deadline = self._date(raw.row, "整改时限", v["整改时限"])
+        if found_on and deadline and deadline < found_on:
+            self.fail(raw.row, "整改时限", f"整改时限 {deadline:%Y-%m-%d} 早于发现日期 {found_on:%Y-%m-%d}。")
+        class_name = _text(v["所属类别"])
+        if len(class_name) > 100:
+            self.fail(raw.row, "所属类别", "类别名称不能超过 100 字。")
+        if unit and title:
+            self._duplicate(raw.row, unit, title)
+        if len(self.errors) > before or not (channel and aspect and unit and found_on and deadline):
+            return None
+        return LedgerRow(
+            row=raw.row,
+            title=title,
+            description=_text(v["具体表现"]),
+            channel=channel,
+            aspect=aspect,
+            unit=unit,
+            leader=leader,
+            severity=severity,
+            kind=kind,
+            found_on=found_on,
+            deadline=deadline,
+            class_name=class_name,
+        )
+
+    def _title(self, row: int, title: str) -> str:
+        if not title:
+            self.fail(row, "问题标题", "问题标题不能为空。")
+        elif len(title) > 200:
+            self.fail(row, "问题标题", f"问题标题有 {len(title)} 字，不能超过 200 字。")
+        return title
+
+    def _named(self, row: int, column: str, name: str, options: dict[str, Any]) -> Any:
+        if not name:
+            self.fail(row, column, f"{column}不能为空。")
+            return None
+        if name not in options:
+            self.fail(row, column, f"「{name}」不是本活动的{column}，可选：{'、'.join(options) or '（尚未设置）'}。")
+        return options.get(name)
+
+    def _unit(self, row: int, code: str) -> Unit | None:
+        column = "责任单位代码"
+        unit = self.units.get(code)
+        if not code:
+            self.fail(row, column, "责任单位代码不能为空。")
+        elif unit is None:
+            self.fail(row, column, f"找不到代码为「{code}」的单位。")
+        elif not paths.is_within(unit.path, self.campaign.unit.path):
+            self.fail(row, column, f"单位「{unit}」不在活动「{self.campaign}」的范围内。")
+        elif not (scope.can(self.user, Perm.FILE_PROBLEM, unit.path) and scope.can(self.user, Perm.IMPORT, unit.path)):
+            self.fail(row, column, f"单位「{unit}」（{code}）不在您可登记问题的范围内。")
+        else:
+            return unit
+        return None
+
+    def _leader(self, row: int, username: str, unit: Unit | None) -> Any:
+        if not username:
+            return None
+        leader = self.leaders.get(username)
+        if leader is None:
+            self.fail(row, "责任领导账号", f"找不到账号「{username}」。")
+        elif unit is not None and not scope.can(leader, Perm.CLAIM, unit.path):
+            self.fail(row, "责任领导账号", f"账号「{username}」（{leader}）对单位「{unit}」没有认领问题的权限。")
+        return leader
+
+    def _choice(self, row: int, column: str, label: str, options: dict[str, str], default: str) -> str:
+        if not label:
+            return default
+        if label not in options:
+            self.fail(row, column, f"「{label}」不是有效的{column}，可选：{'、'.join(options)}。")
+            return default
+        return options[label]
+
+    def _date(self, row: int, column: str, value: Any) -> dt.date | None:
+        if _text(value) == "":
+            self.fail(row, column, f"{column}不能为空。")
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.fail(row, column, f"「{_text(value)}」不是有效日期，请写成 2026-03-01 这样的格式。")
+        return parsed
+
+    def _duplicate(self, row: int, unit: Unit, title: str) -> None:
+        key = (unit.pk, title)
+        if key in self.existing:
+            self.fail(row, "问题标题", f"单位「{unit}」已有同名问题 {self.existing[key]}，请勿重复导入。")
+        elif key in self.seen:
+            self.fail(row, "问题标题", f"与第 {self.seen[key]} 行重复（同一责任单位、同一问题标题）。")
+        else:
+            self.seen[key] = row
+
+
+def check_rows(user: Any, campaign: Campaign, rows: list[RawRow]) -> tuple[list[LedgerRow], list[RowError]]:
+    checker = _RowChecker(user, campaign, rows)
+    checked = [row for row in (checker.check(raw) for raw in rows) if row is not None]
+    return checked, checker.errors
+
+
+# --- filing ----------------------------------------------------------------------------------
+
+
+def _common_unit(units: Iterable[Unit]) -> Unit:
+    """The lowest unit that contains all of ``units``."""
+    unit_list = list(units)
+    prefix = unit_list[0].path
+    for unit in unit_list[1:]:
+        while not unit.path.startswith(prefix):
+            prefix = prefix[: prefix[:-1].rfind(".") + 1]
+    return next((u for u in unit_list if u.path == prefix), None) or Unit.objects.get(path=prefix)
+
+
+def _problem_classes(user: Any, campaign: Campaign, rows: list[LedgerRow]) -> tuple[dict[str, ProblemClass], list[str]]:
+    """The class of each name used in the ledger: an existing visible one, or a new one at the rows' common unit."""
+    names = {row.class_name for row in rows if row.class_name}
+    visible = ProblemClass.objects.visible_to(user, Perm.VIEW).filter(campaign=campaign, name__in=names)
+    classes: dict[str, ProblemClass] = {}
+    for problem_class in visible.order_by("org_path", "pk"):
+        classes.setdefault(problem_class.name, problem_class)
+    created = []
+    for name in sorted(names - set(classes)):
+        units = [row.unit for row in rows if row.class_name == name]
+        unit = _common_unit(units)
+        if not scope.can(user, Perm.EDIT_PROBLEM, unit.path):
+            unit = units[0]
+        classes[name] = services.create_problem_class(user, campaign=campaign, unit=unit, name=name)
+        created.append(name)
+    return classes, created
+
+
+def _file(user: Any, campaign: Campaign, row: LedgerRow, problem_class: ProblemClass | None) -> Problem:
+    return services.file_problem(
+        user,
+        campaign=campaign,
+        title=row.title,
+        description=row.description,
+        channel=row.channel,
+        aspect=row.aspect,
+        unit=row.unit,
+        responsible_leader=row.leader,
+        severity=row.severity,
+        kind=row.kind,
+        found_on=row.found_on,
+        deadline=row.deadline,
+        problem_class=problem_class,
+    )
+
+
+def _rule_message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc) or "无权执行此操作。"
+
+
+def file_rows(user: Any, campaign: Campaign, rows: list[LedgerRow], progress: Progress) -> ImportReport:
+    """File every checked row; the caller's transaction rolls all back if one fails."""
+    try:
+        classes, created_classes = _problem_classes(user, campaign, rows)
+    except (RuleViolation, NotAllowed, ValidationError) as exc:
+        raise LedgerRejected([RowError(0, "所属类别", _rule_message(exc))]) from exc
+    ids: list[int] = []
+    step = max(1, len(rows) // 20)
+    for index, row in enumerate(rows, start=1):
+        try:
+            problem = _file(user, campaign, row, classes.get(row.class_name))
+        except (RuleViolation, NotAllowed, ValidationError) as exc:
+            raise LedgerRejected([RowError(row.row, "", _rule_message(exc))]) from exc
+        ids.append(problem.pk)
+        if index % step == 0:
+            progress(10 + 85 * index // len(rows), f"已登记 {index}/{len(rows)} 条")
+    return ImportReport(len(ids), ids, created_classes)
+
+
+def _require_importer(user: Any, campaign: Campaign) -> None:
+    if not scope.has_perm_anywhere(user, Perm.IMPORT):
+        raise NotAllowed("您无权导入整改台账。")
+    if not visible_campaigns(user).filter(pk=campaign.pk).exists():
+        raise NotAllowed("您不参与该活动，不能向其导入台账。")
+
+
+def _no_progress(percent: int, message: str) -> None:
+    return None
+
+
+def _capped(errors: list[RowError]) -> list[RowError]:
+    if len(errors) <= MAX_REPORTED_ERRORS:
+        return errors
+    hidden = len(errors) - MAX_REPORTED_ERRORS
+    return [*errors[:MAX_REPORTED_ERRORS], RowError(0, "", f"另有 {hidden} 处错误未列出，请先修改以上错误。")]
+
+
+def import_ledger(
+    user: Any,
+    campaign: Campaign,
+    source: IO[bytes],
+    filename: str,
+    progress: Progress = _no_progress,
+    sha256: str = "",
+) -> ImportReport:
+    """导入整改台账: check every row, then file all of them in one transaction, or none."""
+    _require_importer(user, campaign)
+    raw_rows, notes, errors = read_ledger(source)
+    if errors:
+        raise LedgerRejected(errors)
+    progress(5, f"读取到 {len(raw_rows)} 行，正在校验")
+    rows, errors = check_rows(user, campaign, raw_rows)
+    if errors:
+        raise LedgerRejected(_capped(errors), total=len(errors))
+    progress(10, "校验通过，正在登记问题")
+    with transaction.atomic():
+        report = file_rows(user, campaign, rows, progress)
+        report.notes = notes
+        record(
+            Action.IMPORT,
+            actor=user,
+            obj=campaign,
+            detail=f"导入整改台账「{filename}」，登记问题 {report.created} 条"[:200],
+            after={"file": filename, "sha256": sha256, **report.as_result()},
+        )
+    return report
+
+
+# --- upload, inline or as a background job --------------------------------------------------
+
+
+def check_ledger_upload(upload: UploadedFile) -> CheckedUpload:
+    """The file must be a real .xlsx within the ledger size limit."""
+    limit = int(getattr(settings, "LUOSHI_LEDGER_MAX_BYTES", 10 * 1024 * 1024))
+    return check_upload(upload, allowed=XLSX, max_bytes=limit)
+
+
+def inline_limit() -> int:
+    """Ledgers up to this size (bytes) are imported at once; larger ones as a background job."""
+    return int(getattr(settings, "LUOSHI_LEDGER_INLINE_BYTES", 16 * 1024))
+
+
+@dataclass
+class ImportStart:
+    """What became of an upload: imported at once (``report``) or queued (``job``)."""
+
+    report: ImportReport | None = None
+    job: Job | None = None
+
+
+def start_import(user: Any, campaign: Campaign, upload: UploadedFile) -> ImportStart:
+    """Import a small ledger now; store a large one and queue it as a background job."""
+    checked = check_ledger_upload(upload)
+    _require_importer(user, campaign)
+    if checked.size <= inline_limit():
+        return ImportStart(report=import_ledger(user, campaign, upload, checked.name, sha256=checked.sha256))
+    stored = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", upload)
+    job = create_job(
+        f"导入整改台账：{checked.name}",
+        JOB_KIND,
+        owner=user,
+        params={"campaign": campaign.pk, "path": stored, "filename": checked.name, "sha256": checked.sha256},
+    )
+    start_job(job, "luoshi.problems.imports.import_job_body", atomic=False)
+    return ImportStart(job=job)
+
+
+def import_job_body(ctx: JobContext) -> dict[str, Any]:
+    """Body of a queued ledger import; row errors fail the job with [{row, column, message}] as its result."""
+    job = ctx.job
+    params = job.params
+    try:
+        campaign = Campaign.objects.select_related("unit").get(pk=params["campaign"])
+        with default_storage.open(params["path"], "rb") as source:
+            report = import_ledger(
+                job.owner, campaign, source, params["filename"], ctx.progress, sha256=params.get("sha256", "")
+            )
+    except LedgerRejected as exc:
+        raise JobFailed(str(exc), result=exc.as_result()) from exc
+    except (RuleViolation, NotAllowed) as exc:
+        raise JobFailed(str(exc), result=[RowError(0, "", str(exc)).as_dict()]) from exc
+    finally:
+        default_storage.delete(params["path"])
+    return {"message": report.summary(), **report.as_result()}
+
+
+# --- the template users fill in --------------------------------------------------------------
+
+TEMPLATE_ROWS = 2000
+OPTIONS_SHEET = "下拉选项"
+
+
+def _example_unit(user: Any, campaign: Campaign) -> Unit:
+    for top in scope.scope_paths(user, Perm.FILE_PROBLEM):
+        if paths.is_within(top, campaign.unit.path):
+            return Unit.objects.get(path=top)
+    return campaign.unit
+
+
+def _options_sheet(workbook: Workbook, campaign: Campaign) -> dict[str, str]:
+    """A hidden sheet listing each dropdown's choices; returns the range formula per header."""
+    sheet = workbook.create_sheet(OPTIONS_SHEET)
+    sheet.sheet_state = "hidden"
+    lists = {
+        "问题来源": [c.name for c in Channel.objects.filter(campaign=campaign)],
+        "问题方面": [a.name for a in Aspect.objects.filter(campaign=campaign)],
+        "严重程度": list(SEVERITY_BY_LABEL),
+        "整改类型": list(KIND_BY_LABEL),
+    }
+    ranges = {}
+    for col, (header, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(col)
+        sheet.cell(row=1, column=col, value=header)
+        for row, value in enumerate(values, start=2):
+            sheet.cell(row=row, column=col, value=value)
+        ranges[header] = f"'{OPTIONS_SHEET}'!${letter}$2:${letter}${max(2, len(values) + 1)}"
+    return ranges
+
+
+def _add_dropdowns(sheet: Any, ranges: dict[str, str]) -> None:
+    for header, formula in ranges.items():
+        letter = get_column_letter(HEADERS.index(header) + 1)
+        validation = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="输入有误",
+            error=f"请从下拉列表中选择{header}。",
+        )
+        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+        sheet.add_data_validation(validation)
+
+
+def _ledger_sheet(workbook: Workbook, user: Any, campaign: Campaign) -> Any:
+    sheet = workbook.active
+    sheet.title = LEDGER_SHEET
+    for col, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=col, value=column.header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="B3261E" if column.required else "6C757D")
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        sheet.column_dimensions[get_column_letter(col)].width = column.width
+    channel = Channel.objects.filter(campaign=campaign).first()
+    aspect = Aspect.objects.filter(campaign=campaign).first()
+    today = timezone.localdate()
+    example = {
+        "问题标题": f"{EXAMPLE_MARK}窗口服务态度生硬，群众办事体验差",
+        "具体表现": "本行为填写示例，导入时自动跳过；可删除或覆盖。",
+        "问题来源": channel.name if channel else "",
+        "问题方面": aspect.name if aspect else "",
+        "责任单位代码": _example_unit(user, campaign).code,
+        "严重程度": str(Severity.NORMAL.label),
+        "整改类型": str(Kind.DEADLINE.label),
+        "发现日期": today,
+        "整改时限": today + dt.timedelta(days=30),
+    }
+    for col, header in enumerate(HEADERS, start=1):
+        cell = sheet.cell(row=2, column=col, value=example.get(header))
+        cell.font = Font(color="808080", italic=True)
+        if isinstance(cell.value, dt.date):
+            cell.number_format = "yyyy-mm-dd"
+    sheet.column_dimensions[get_column_letter(HEADERS.index("责任单位代码") + 1)].number_format = "@"
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _help_sheet(workbook: Workbook, campaign: Campaign) -> None:
+    sheet = workbook.create_sheet("填写说明", 1)
+    sheet.append(["列名", "是否必填", "填写说明"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column in COLUMNS:
+        sheet.append([column.header, "必填" if column.required else "选填", column.help])
+    sheet.append([])
+    for note in (
+        f"本模板适用于活动「{campaign}」，问题来源和问题方面的下拉选项取自该活动的设置。",
+        "第 1 行为表头，请勿修改；红色表头为必填列，灰色为选填列。",
+        f"问题标题以“{EXAMPLE_MARK}”开头的行视为示例，导入时跳过。",
+        "台账中任何一行有错误时，整个文件都不会导入；请按错误清单逐条修改后重新上传。",
+        "同一责任单位下问题标题相同的问题视为重复，不会重复导入。",
+        f"整改措施不在导入时填写，请在问题认领后由责任领导制定。单个文件最多 {max_rows()} 行。",
+    ):
+        sheet.append([note])
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 10
+    sheet.column_dimensions["C"].width = 90
+
+
+def build_template(user: Any, campaign: Campaign, target: IO[bytes]) -> None:
+    """The ledger template (导入模板) of a campaign: header, one example row, dropdowns and a sheet of help."""
+    workbook = Workbook()
+    sheet = _ledger_sheet(workbook, user, campaign)
+    _help_sheet(workbook, campaign)
+    _add_dropdowns(sheet, _options_sheet(workbook, campaign))
+    workbook.save(target)

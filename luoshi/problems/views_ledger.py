@@ -1,0 +1,103 @@
+"""Pages of the rectification ledger (整改台账): template download, import, and Excel export of a filtered list."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from luoshi.access import scope
+from luoshi.access.roles import Perm
+from luoshi.campaigns.models import Campaign
+from luoshi.campaigns.queries import get_visible_campaign_or_404, visible_campaigns
+from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.problems import exports, imports
+
+XLSX_TYPE = imports.XLSX["xlsx"]
+
+
+class LedgerUploadForm(forms.Form):
+    campaign = forms.ModelChoiceField(label="活动", queryset=Campaign.objects.none(), empty_label=None)
+    file = forms.FileField(label="整改台账文件（.xlsx）")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = visible_campaigns(user)  # type: ignore[attr-defined]
+        self.fields["campaign"].widget.attrs["class"] = "form-select"
+        self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx"})
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        try:
+            imports.check_ledger_upload(upload)
+        except RuleViolation as exc:
+            raise ValidationError(str(exc)) from exc
+        return upload
+
+
+def _require_importer(user: Any) -> None:
+    if not scope.has_perm_anywhere(user, Perm.IMPORT):
+        raise NotAllowed("您无权导入整改台账。")
+
+
+@require_http_methods(["GET", "POST"])
+def ledger_index(request: HttpRequest) -> HttpResponse:
+    """导入整改台账: choose the campaign, download its template, upload the filled-in ledger."""
+    _require_importer(request.user)
+    form = LedgerUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    context: dict[str, Any] = {"form": form, "campaigns": visible_campaigns(request.user), "errors": []}
+    if request.method == "POST" and form.is_valid():
+        campaign = form.cleaned_data["campaign"]
+        try:
+            started = imports.start_import(request.user, campaign, form.cleaned_data["file"])
+        except imports.LedgerRejected as exc:
+            context.update(errors=exc.errors, rejected=str(exc))
+        except RuleViolation as exc:
+            form.add_error("file", str(exc))
+        else:
+            if started.job is not None:
+                return redirect("jobs:detail", pk=started.job.pk)
+            assert started.report is not None
+            messages.success(request, started.report.summary())
+            return redirect(reverse("problems:list") + f"?campaign={campaign.pk}")
+    return render(request, "problems/ledger/index.html", context)
+
+
+@require_GET
+def ledger_template(request: HttpRequest) -> HttpResponseBase:
+    """The campaign's ledger template (导入模板) as .xlsx."""
+    _require_importer(request.user)
+    campaign = get_visible_campaign_or_404(request.user, request.GET.get("campaign", ""))
+    buffer = io.BytesIO()
+    imports.build_template(request.user, campaign, buffer)
+    buffer.seek(0)
+    filename = f"整改台账导入模板-{campaign.pk}.xlsx"
+    return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+@require_GET
+def ledger_export(request: HttpRequest) -> HttpResponseBase:
+    """导出 Excel: the problems the user may export, with the list page's filters; streamed from a temp file."""
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so removes) it once sent
+    try:
+        exports.export_for_user(request.user, request.GET, target)
+    except RuleViolation as exc:
+        target.close()
+        return render(request, "problems/ledger/export_error.html", {"message": str(exc)}, status=400)
+    except BaseException:
+        target.close()
+        raise
+    target.seek(0)
+    filename = f"问题清单-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(target, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
