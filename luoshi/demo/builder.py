@@ -1,0 +1,104 @@
+"""Builds the whole demo (演示数据) in one transaction and sums up what it made."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+
+from luoshi.access.models import RoleAssignment
+from luoshi.access.roles import Role
+from luoshi.campaigns.models import Campaign
+from luoshi.core.demo_accounts import DEMO_PREFIX
+from luoshi.demo.campaign import setup_campaign
+from luoshi.demo.names import NameMaker
+from luoshi.demo.orgtree import build_org_tree
+from luoshi.demo.people import build_cast
+from luoshi.demo.rectification import build_rectification
+from luoshi.orgs.models import Unit
+from luoshi.problems import services
+from luoshi.problems.choices import Light, MeasureState, RequestState, State
+from luoshi.problems.models import ExtensionRequest, Measure, Problem
+
+DEFAULT_UNITS = 3000
+DEFAULT_SEED = 2025
+
+
+def city_level_units(city: Unit) -> QuerySet[Unit]:
+    """The city itself and its departments (市直部门): the units of the city-level problem list."""
+    return Unit.objects.filter(Q(pk=city.pk) | Q(parent=city, kind__name="市直部门"))
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    units: dict[str, int]
+    accounts: dict[str, str]
+    aspects: int
+    channels: int
+    city_states: dict[str, int]
+    city_measures: int
+    district_states: dict[str, int]
+    lights: dict[str, int]
+    overdue_measures: int
+    pending_extensions: int
+    seconds: float
+
+    def lines(self) -> list[str]:
+        def fmt(counts: dict[str, int]) -> str:
+            return "，".join(f"{k} {v}" for k, v in counts.items())
+
+        return [
+            f"演示数据已生成（用时 {self.seconds:.1f} 秒）：",
+            f"  单位 {sum(self.units.values())} 个：{fmt(self.units)}",
+            f"  活动：问题方面 {self.aspects} 个，问题来源 {self.channels} 个",
+            f"  市级问题清单 {sum(self.city_states.values())} 个：{fmt(self.city_states)}；"
+            f"整改措施 {self.city_measures} 条",
+            f"  区县问题 {sum(self.district_states.values())} 个：{fmt(self.district_states)}",
+            f"  预警：{fmt(self.lights)}；逾期措施 {self.overdue_measures} 条；"
+            f"待审批延期申请 {self.pending_extensions} 个",
+            f"  演示账号 {len(self.accounts)} 个：{'、'.join(self.accounts)}",
+        ]
+
+
+def _count_by(rows: QuerySet[Problem], field: str, choices: list[tuple[str, str]]) -> dict[str, int]:
+    counts = dict(rows.order_by().values_list(field).annotate(n=Count("id")))
+    return {label: counts.get(value, 0) for value, label in choices}
+
+
+def summarise(campaign: Campaign, seconds: float) -> DemoSummary:
+    problems = Problem.objects.filter(campaign=campaign)
+    city_level = problems.filter(unit__in=city_level_units(campaign.unit))
+    units = Unit.objects.order_by("kind__order").values_list("kind__name").annotate(n=Count("id"))
+    accounts = RoleAssignment.objects.filter(user__username__startswith=DEMO_PREFIX).order_by("user__username")
+    return DemoSummary(
+        units=dict(units),
+        accounts={a.user.username: Role(a.role).label for a in accounts.select_related("user")},
+        aspects=campaign.aspects.count(),
+        channels=campaign.channels.count(),
+        city_states=_count_by(city_level, "state", State.choices),
+        city_measures=Measure.objects.filter(problem__in=city_level).count(),
+        district_states=_count_by(problems.exclude(pk__in=city_level), "state", State.choices),
+        lights=_count_by(problems, "light", Light.choices),
+        overdue_measures=Measure.objects.filter(
+            problem__campaign=campaign, state=MeasureState.IN_PROGRESS, deadline__lt=services.today()
+        ).count(),
+        pending_extensions=ExtensionRequest.objects.filter(
+            problem__campaign=campaign, state=RequestState.PENDING
+        ).count(),
+        seconds=seconds,
+    )
+
+
+def build_demo(units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED) -> DemoSummary:
+    """Build the fictional city 示范市, its accounts and a campaign in mid-course; all or nothing."""
+    started = time.perf_counter()
+    rng = random.Random(seed)  # noqa: S311 (reproducible fictional data, not security)
+    with transaction.atomic():
+        tree = build_org_tree(units, rng)
+        cast = build_cast(tree, NameMaker(rng))
+        demo = setup_campaign(tree.city, services.today())
+        build_rectification(demo, tree, cast, rng)
+    return summarise(demo.campaign, time.perf_counter() - started)
