@@ -10,3 +10,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="luoshi-media-"))
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="luoshi-static-"))
+WHITENOISE_USE_FINDERS = True
