@@ -26,7 +26,7 @@ fi
 
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 echo "==> pytest on SQLite"
-env -u DATABASE_URL run_pytest -n 2 -p no:cacheprovider "$@"
+(unset DATABASE_URL; run_pytest -n 2 -p no:cacheprovider "$@")
 
 if [ "${CI:-}" = "true" ]; then
   echo "==> pytest on PostgreSQL"
