@@ -6,11 +6,13 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from luoshi.testing.world import PASSWORD
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -74,14 +76,42 @@ class Shots:
         return path
 
 
-@pytest.fixture
-def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}, base_url=live_server.url)
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def _new_page(browser: Any, live_server: Any, name: str, viewport: dict[str, int], **options: Any) -> Any:
+    context = browser.new_context(
+        locale="zh-CN", viewport=viewport, base_url=live_server.url, reduced_motion="reduce", **options
+    )
     context.set_default_timeout(15_000)
     pg = context.new_page()
-    pg.shots = Shots(pg, request.node.name)
+    pg.shots = Shots(pg, name)
+    return pg
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    pg = _new_page(browser, live_server, request.node.name, DESKTOP)
     yield pg
-    context.close()
+    pg.context.close()
+
+
+@pytest.fixture
+def open_as(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """Opens a logged-in page for a user in a browser context of its own, as a separate person would."""
+    pages: list[Any] = []
+
+    def _open(username: str, viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
+        pg = _new_page(browser, live_server, f"{request.node.name}-{username}", viewport, **options)
+        pages.append(pg)
+        login(pg, username, PASSWORD)
+        assert "/accounts/login/" not in pg.url, f"{username} could not log in"
+        return pg
+
+    yield _open
+    for pg in pages:
+        pg.context.close()
 
 
 def login(page: Any, username: str, password: str) -> None:

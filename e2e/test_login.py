@@ -26,3 +26,11 @@ def test_liaison_logs_in_and_sees_own_name(page, world):
     login(page, "liaison_a", PASSWORD)
     assert "/accounts/login/" not in page.url
     assert "东城联络员" in page.locator("nav").inner_text()
+
+
+def test_missing_page_is_explained_in_chinese_before_login(page, world):
+    response = page.goto("/i18n/no-such-page/")
+    assert response is not None
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "未找到您要查看的内容"
+    assert page.locator("nav").count() == 0

@@ -93,6 +93,7 @@ def test_several_files_in_one_report(world: World) -> None:
         ("表格.docx", _xlsx(), "内容与扩展名 .docx 不符"),
         ("空.png", b"", "是空文件"),
     ],
+    ids=lambda value: value if isinstance(value, str) else "data",
 )
 def test_bad_file_stores_nothing(world: World, name: str, content: bytes, message: str) -> None:
     problem = rectifying(world)
