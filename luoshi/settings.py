@@ -186,7 +186,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Luoshi API",
-    "DESCRIPTION": "落实 — 检视整改闭环平台 API",
+    "DESCRIPTION": _("落实 — 检视整改闭环平台 API"),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -3,35 +3,36 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    OFFICE = "office", "领导小组办公室"
-    LIAISON = "liaison", "单位联络员"
-    LEADER = "leader", "责任领导"
-    SUPERVISOR = "supervisor", "督导组成员"
-    SECURITY_ADMIN = "security_admin", "安全管理员"
-    AUDITOR = "auditor", "审计员"
+    OFFICE = "office", _("领导小组办公室")
+    LIAISON = "liaison", _("单位联络员")
+    LEADER = "leader", _("责任领导")
+    SUPERVISOR = "supervisor", _("督导组成员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDITOR = "auditor", _("审计员")
 
 
 class Perm(models.TextChoices):
-    VIEW = "view", "查看"
-    EXPORT = "export", "导出"
-    FILE_PROBLEM = "file_problem", "登记问题"
-    EDIT_PROBLEM = "edit_problem", "编辑问题"
-    CLAIM = "claim", "认领问题"
-    MANAGE_MEASURES = "manage_measures", "制定整改措施"
-    REPORT_PROGRESS = "report_progress", "报送进展"
-    REQUEST_CLOSURE = "request_closure", "申请销号"
-    REVIEW = "review", "审核销号"
-    REOPEN = "reopen", "回头看重新打开"
-    REQUEST_EXTENSION = "request_extension", "申请延期"
-    APPROVE_EXTENSION = "approve_extension", "审批延期"
-    MANAGE_CAMPAIGN = "manage_campaign", "管理活动"
-    MANAGE_ORGS = "manage_orgs", "管理组织架构"
-    IMPORT = "import", "导入"
-    MANAGE_USERS = "manage_users", "管理账号"
-    READ_AUDIT = "read_audit", "查阅审计日志"
+    VIEW = "view", _("查看")
+    EXPORT = "export", _("导出")
+    FILE_PROBLEM = "file_problem", _("登记问题")
+    EDIT_PROBLEM = "edit_problem", _("编辑问题")
+    CLAIM = "claim", _("认领问题")
+    MANAGE_MEASURES = "manage_measures", _("制定整改措施")
+    REPORT_PROGRESS = "report_progress", _("报送进展")
+    REQUEST_CLOSURE = "request_closure", _("申请销号")
+    REVIEW = "review", _("审核销号")
+    REOPEN = "reopen", _("回头看重新打开")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    APPROVE_EXTENSION = "approve_extension", _("审批延期")
+    MANAGE_CAMPAIGN = "manage_campaign", _("管理活动")
+    MANAGE_ORGS = "manage_orgs", _("管理组织架构")
+    IMPORT = "import", _("导入")
+    MANAGE_USERS = "manage_users", _("管理账号")
+    READ_AUDIT = "read_audit", _("查阅审计日志")
 
 
 ROLE_PERMS: dict[str, frozenset[str]] = {

@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from luoshi.access.roles import ROLE_PERMS
 from luoshi.core.errors import NotAllowed
@@ -74,7 +75,7 @@ def require(user: Any, perm: str, obj: HasOrgPath | str, message: str = "") -> N
     """Raise ``NotAllowed`` unless ``user`` holds ``perm`` over ``obj``'s unit."""
     path = obj if isinstance(obj, str) else obj.org_path
     if not can(user, perm, path):
-        raise NotAllowed(message or "您没有权限执行此操作。")
+        raise NotAllowed(message or _("您没有权限执行此操作。"))
 
 
 M = TypeVar("M", bound=models.Model)
@@ -94,4 +95,4 @@ def get_visible_or_404(queryset: ScopedQuerySet[M], user: Any, perm: str = "view
     try:
         return queryset.visible_to(user, perm).get(**lookup)
     except ObjectDoesNotExist as exc:
-        raise Http404("未找到或无权查看。") from exc
+        raise Http404(_("未找到或无权查看。")) from exc

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.roles import Role
 from luoshi.accounts import services
@@ -16,9 +18,9 @@ from luoshi.orgs.models import Unit
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "用户名或密码错误。",
-        "inactive": "该账号已停用。",
-        "locked": "连续登录失败次数过多，账号已锁定 %(minutes)s 分钟，请稍后再试或联系安全管理员解锁。",
+        "invalid_login": _("用户名或密码错误。"),
+        "inactive": _("该账号已停用。"),
+        "locked": _("连续登录失败次数过多，账号已锁定 %(minutes)s 分钟，请稍后再试或联系安全管理员解锁。"),
     }
 
     def clean(self) -> dict[str, Any]:
@@ -48,14 +50,14 @@ class StyledForm(forms.Form):
 class PasswordPairMixin(StyledForm):
     """Two entries of a new password, checked against the password policy for ``policy_user``."""
 
-    new_password1 = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput(render_value=False))
-    new_password2 = forms.CharField(label="再次输入新密码", strip=False, widget=forms.PasswordInput)
+    new_password1 = forms.CharField(label=_("新密码"), strip=False, widget=forms.PasswordInput(render_value=False))
+    new_password2 = forms.CharField(label=_("再次输入新密码"), strip=False, widget=forms.PasswordInput)
     policy_user: Any = None
 
     def clean_new_password2(self) -> str:
         first, second = self.cleaned_data.get("new_password1"), self.cleaned_data["new_password2"]
         if first and first != second:
-            raise forms.ValidationError("两次输入的新密码不一致。")
+            raise forms.ValidationError(gettext("两次输入的新密码不一致。"))
         problems = services.password_problems(second, self.policy_user)
         if problems:
             raise forms.ValidationError(problems)
@@ -63,7 +65,7 @@ class PasswordPairMixin(StyledForm):
 
 
 class PasswordChangeForm(PasswordPairMixin):
-    old_password = forms.CharField(label="原密码", strip=False, widget=forms.PasswordInput)
+    old_password = forms.CharField(label=_("原密码"), strip=False, widget=forms.PasswordInput)
     field_order = ["old_password", "new_password1", "new_password2"]
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
@@ -81,8 +83,8 @@ class UnitCodeField(forms.CharField):
     """A unit typed by its code (or exact name), looked up among the units the admin manages."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "单位")
-        kwargs.setdefault("help_text", "输入单位代码或名称，可从下拉提示中选择。")
+        kwargs.setdefault("label", _("单位"))
+        kwargs.setdefault("help_text", _("输入单位代码或名称，可从下拉提示中选择。"))
         super().__init__(*args, **kwargs)
         self.units: QuerySet[Unit] = Unit.objects.none()
 
@@ -93,7 +95,9 @@ class UnitCodeField(forms.CharField):
         matches = list(self.units.filter(Q(code=text) | Q(name=text))[:2])
         if len(matches) != 1:
             raise forms.ValidationError(
-                "找不到该单位，或它不在您的管理范围内。" if not matches else "有多个同名单位，请输入单位代码。"
+                gettext("找不到该单位，或它不在您的管理范围内。")
+                if not matches
+                else gettext("有多个同名单位，请输入单位代码。")
             )
         return matches[0]
 
@@ -119,22 +123,22 @@ class ScopedUnitForm(StyledForm):
 
 class UserCreateForm(PasswordPairMixin, ScopedUnitForm):
     username = forms.RegexField(
-        label="用户名",
+        label=_("用户名"),
         max_length=150,
         regex=r"^[\w.@+-]+$",
-        error_messages={"invalid": "用户名只能包含字母、数字和 @.+-_。"},
+        error_messages={"invalid": _("用户名只能包含字母、数字和 @.+-_。")},
     )
-    display_name = forms.CharField(label="姓名", max_length=50)
-    title = forms.CharField(label="职务", max_length=100, required=False)
-    email = forms.EmailField(label="电子邮箱", required=False)
+    display_name = forms.CharField(label=_("姓名"), max_length=50)
+    title = forms.CharField(label=_("职务"), max_length=100, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
     field_order = ["username", "display_name", "title", "unit", "email", "new_password1", "new_password2"]
 
     def __init__(self, actor: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(actor, *args, **kwargs)
-        self.fields["unit"].label = "所属单位"
-        self.fields["new_password1"].label = "初始密码"
-        self.fields["new_password1"].help_text = "账号本人首次登录时须修改。"
-        self.fields["new_password2"].label = "再次输入初始密码"
+        self.fields["unit"].label = gettext("所属单位")
+        self.fields["new_password1"].label = gettext("初始密码")
+        self.fields["new_password1"].help_text = gettext("账号本人首次登录时须修改。")
+        self.fields["new_password2"].label = gettext("再次输入初始密码")
 
     def clean_new_password2(self) -> str:
         data = self.cleaned_data
@@ -145,29 +149,29 @@ class UserCreateForm(PasswordPairMixin, ScopedUnitForm):
 
 
 class UserEditForm(ScopedUnitForm):
-    display_name = forms.CharField(label="姓名", max_length=50)
-    title = forms.CharField(label="职务", max_length=100, required=False)
-    email = forms.EmailField(label="电子邮箱", required=False)
+    display_name = forms.CharField(label=_("姓名"), max_length=50)
+    title = forms.CharField(label=_("职务"), max_length=100, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
     field_order = ["display_name", "title", "unit", "email"]
 
     def __init__(self, actor: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(actor, *args, **kwargs)
-        self.fields["unit"].label = "所属单位"
+        self.fields["unit"].label = gettext("所属单位")
 
 
 class RoleAssignForm(ScopedUnitForm):
-    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     field_order = ["role", "unit"]
 
 
 class UserSearchForm(StyledForm):
-    STATUS_CHOICES = [("", "全部状态"), ("active", "启用"), ("inactive", "已停用"), ("locked", "已锁定")]
+    STATUS_CHOICES = [("", _("全部状态")), ("active", _("启用")), ("inactive", _("已停用")), ("locked", _("已锁定"))]
 
     q = forms.CharField(
-        label="关键词",
+        label=_("关键词"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": "用户名、姓名、职务或所属单位", "type": "search"}),
+        widget=forms.TextInput(attrs={"placeholder": _("用户名、姓名、职务或所属单位"), "type": "search"}),
     )
-    status = forms.ChoiceField(label="状态", choices=STATUS_CHOICES, required=False)
-    role = forms.ChoiceField(label="角色", choices=[("", "全部角色"), *Role.choices], required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
+    role = forms.ChoiceField(label=_("角色"), choices=[("", _("全部角色")), *Role.choices], required=False)

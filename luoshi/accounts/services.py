@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from luoshi.access import scope
@@ -134,9 +135,9 @@ def change_own_password(user: User, old_password: str, new_password: str) -> Use
     with transaction.atomic():
         fresh = User.objects.select_for_update().get(pk=user.pk)
         if not fresh.check_password(old_password):
-            raise RuleViolation("原密码不正确。", code="wrong_password")
+            raise RuleViolation(_("原密码不正确。"), code="wrong_password")
         if old_password == new_password:
-            raise RuleViolation("新密码不能与原密码相同。", code="same_password")
+            raise RuleViolation(_("新密码不能与原密码相同。"), code="same_password")
         before = snapshot(fresh)
         _set_password(fresh, new_password, must_change=False)
         fresh.save()
@@ -211,9 +212,9 @@ def can_manage_account(actor: Any, user: User) -> bool:
 
 def _require_account(actor: Any, user: User) -> None:
     if user.pk == actor.pk:
-        raise NotAllowed("不能在账号管理中操作自己的账号（三权分立）；修改本人密码请使用“修改密码”。")
+        raise NotAllowed(_("不能在账号管理中操作自己的账号（三权分立）；修改本人密码请使用“修改密码”。"))
     if not can_manage_account(actor, user):
-        raise NotAllowed("该账号在您管理范围之外的单位也有任职，只有上级安全管理员可以操作。")
+        raise NotAllowed(_("该账号在您管理范围之外的单位也有任职，只有上级安全管理员可以操作。"))
 
 
 def _require_unit(actor: Any, unit: Unit, message: str) -> None:
@@ -238,12 +239,12 @@ def create_user(
     email: str = "",
 ) -> User:
     """New account (新建账号) in a unit of the admin's scope; its owner must change the password at first login."""
-    _require_unit(actor, unit, "只能在您管理范围内的单位新建账号。")
+    _require_unit(actor, unit, _("只能在您管理范围内的单位新建账号。"))
     username = username.strip()
     if not username:
-        raise RuleViolation("用户名不能为空。")
+        raise RuleViolation(_("用户名不能为空。"))
     if User.objects.filter(username__iexact=username).exists():
-        raise RuleViolation(f"用户名「{username}」已被使用。", code="duplicate")
+        raise RuleViolation(_("用户名「{username}」已被使用。").format(username=username), code="duplicate")
     user = User(username=username, display_name=display_name, title=title, email=email, unit=unit)
     _set_password(user, password, must_change=True)
     with transaction.atomic():
@@ -256,9 +257,9 @@ def update_user(actor: Any, user: User, **changes: Any) -> User:
     """Edit name, title, e-mail or unit (修改账号信息); a new unit must also lie in the admin's scope."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise RuleViolation(f"字段 {'、'.join(sorted(unknown))} 不可修改。")
+        raise RuleViolation(_("字段 {fields} 不可修改。").format(fields="、".join(sorted(unknown))))
     if changes.get("unit") is not None:
-        _require_unit(actor, changes["unit"], "只能把账号调到您管理范围内的单位。")
+        _require_unit(actor, changes["unit"], _("只能把账号调到您管理范围内的单位。"))
     with transaction.atomic():
         fresh = _locked_user(user)
         _require_account(actor, fresh)
@@ -276,7 +277,7 @@ def set_active(actor: Any, user: User, active: bool) -> User:
         fresh = _locked_user(user)
         _require_account(actor, fresh)
         if fresh.is_active == active:
-            raise RuleViolation("该账号已经是启用状态。" if active else "该账号已经停用。")
+            raise RuleViolation(_("该账号已经是启用状态。") if active else _("该账号已经停用。"))
         before = snapshot(fresh)
         fresh.is_active = active
         fresh.save(update_fields=["is_active"])
@@ -316,28 +317,30 @@ def unlock(actor: Any, user: User) -> User:
 def _check_separation(user: User, role: str, unit: Unit) -> None:
     held = list(RoleAssignment.objects.filter(user=user).values_list("role", "unit_id"))
     if (role, unit.pk) in held:
-        raise RuleViolation("该账号已在此单位担任该角色。", code="duplicate")
-    for other, _ in held:
+        raise RuleViolation(_("该账号已在此单位担任该角色。"), code="duplicate")
+    for other, _unit in held:
         if ROLE_KINDS.get(other) != ROLE_KINDS[role]:
             raise RuleViolation(
-                f"三权分立：该账号已担任「{Role(other).label}」，不能再担任「{Role(role).label}」。",
+                _("三权分立：该账号已担任「{held}」，不能再担任「{role}」。").format(
+                    held=Role(other).label, role=Role(role).label
+                ),
                 code="separation",
             )
     if role == Role.AUDITOR and unit.parent_id is not None:
-        raise RuleViolation("审计日志覆盖全平台，审计员角色只能授予在顶级单位上。", code="auditor_unit")
+        raise RuleViolation(_("审计日志覆盖全平台，审计员角色只能授予在顶级单位上。"), code="auditor_unit")
 
 
 def assign_role(actor: Any, user: User, role: str, unit: Unit) -> RoleAssignment:
     """Grant ``role`` on ``unit`` (授予角色); it reaches the unit's whole subtree."""
     if role not in ROLE_KINDS:
-        raise RuleViolation("未知的角色。")
+        raise RuleViolation(_("未知的角色。"))
     if user.pk == actor.pk:
-        raise NotAllowed("不能给自己授予角色（三权分立）。")
-    _require_unit(actor, unit, "不能在您管理范围之外的单位授予角色。")
+        raise NotAllowed(_("不能给自己授予角色（三权分立）。"))
+    _require_unit(actor, unit, _("不能在您管理范围之外的单位授予角色。"))
     with transaction.atomic():
         fresh = _locked_user(user)
         if not visible_users(actor).filter(pk=fresh.pk).exists():
-            raise NotAllowed("该账号不在您的管理范围内。")
+            raise NotAllowed(_("该账号不在您的管理范围内。"))
         _check_separation(fresh, role, unit)
         assignment = RoleAssignment.objects.create(user=fresh, role=role, unit=unit)
         record_change(actor, assignment, None, detail="授予角色")
@@ -348,10 +351,10 @@ def assign_role(actor: Any, user: User, role: str, unit: Unit) -> RoleAssignment
 def revoke_role(actor: Any, assignment: RoleAssignment) -> None:
     """Withdraw a role (撤销角色); only on a unit of the admin's scope, and never the admin's own."""
     if assignment.user_id == actor.pk:
-        raise NotAllowed("不能撤销自己的角色（三权分立）。")
+        raise NotAllowed(_("不能撤销自己的角色（三权分立）。"))
     with transaction.atomic():
         fresh = RoleAssignment.objects.select_for_update().select_related("unit", "user").get(pk=assignment.pk)
-        _require_unit(actor, fresh.unit, "不能撤销您管理范围之外单位的角色。")
+        _require_unit(actor, fresh.unit, _("不能撤销您管理范围之外单位的角色。"))
         record(Action.DELETE, actor=actor, obj=fresh, before=snapshot(fresh), detail="撤销角色")
         fresh.delete()
 
@@ -366,12 +369,12 @@ def bootstrap_account(username: str, unit: Unit, role: str, password: str | None
     password policy apply all the same, and the audit log names the operator.
     """
     if role not in ROLE_KINDS:
-        raise RuleViolation("未知的角色。")
+        raise RuleViolation(_("未知的角色。"))
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
         if user is None:
             if not password:
-                raise RuleViolation("新账号需要设置密码。")
+                raise RuleViolation(_("新账号需要设置密码。"))
             user = User(username=username, display_name=username, unit=unit)
             _set_password(user, password, must_change=False)
             user.save()

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -64,7 +65,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             form.add_error("old_password" if exc.code == "wrong_password" else None, str(exc))
         else:
             update_session_auth_hash(request, fresh)
-            messages.success(request, "密码已修改。")
+            messages.success(request, _("密码已修改。"))
             return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
 
@@ -76,7 +77,7 @@ def api_token(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             if services.revoke_token(request.user):
-                messages.success(request, "API 令牌已注销。")
+                messages.success(request, _("API 令牌已注销。"))
             return redirect("accounts:api_token")
         new_key = services.issue_token(request.user)
     created = services.token_created_at(request.user)
@@ -90,7 +91,7 @@ def manage_users_required(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not scope.has_perm_anywhere(request.user, Perm.MANAGE_USERS):
-            raise PermissionDenied("只有安全管理员可以管理账号。")
+            raise PermissionDenied(_("只有安全管理员可以管理账号。"))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -168,9 +169,11 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except (RuleViolation, NotAllowed) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"账号「{user.username}」已创建，本人首次登录时须修改初始密码。")
+            messages.success(
+                request, _("账号「{username}」已创建，本人首次登录时须修改初始密码。").format(username=user.username)
+            )
             return redirect("accounts:user_detail", pk=user.pk)
-    return render(request, "accounts/user_form.html", {"form": form, "title": "新建账号"})
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("新建账号")})
 
 
 @manage_users_required
@@ -202,9 +205,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except (RuleViolation, NotAllowed) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "账号信息已保存。")
+            messages.success(request, _("账号信息已保存。"))
             return redirect("accounts:user_detail", pk=account.pk)
-    return render(request, "accounts/user_form.html", {"form": form, "title": "修改账号信息", "account": account})
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("修改账号信息"), "account": account})
 
 
 @manage_users_required
@@ -217,7 +220,7 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
         except (RuleViolation, NotAllowed) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "密码已重置，账号已解锁；本人下次登录时须修改密码。")
+            messages.success(request, _("密码已重置，账号已解锁；本人下次登录时须修改密码。"))
             return redirect("accounts:user_detail", pk=account.pk)
     return render(request, "accounts/user_password.html", {"form": form, "account": account})
 
@@ -230,7 +233,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     _attempt(
         request,
         lambda: services.set_active(request.user, account, active),
-        "账号已启用。" if active else "账号已停用。",
+        _("账号已启用。") if active else _("账号已停用。"),
     )
     return redirect("accounts:user_detail", pk=account.pk)
 
@@ -239,7 +242,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 @manage_users_required
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     account = _visible_user(request, pk)
-    _attempt(request, lambda: services.unlock(request.user, account), "账号已解锁。")
+    _attempt(request, lambda: services.unlock(request.user, account), _("账号已解锁。"))
     return redirect("accounts:user_detail", pk=account.pk)
 
 
@@ -249,10 +252,10 @@ def role_assign(request: HttpRequest, pk: int) -> HttpResponse:
     account = _visible_user(request, pk)
     form = RoleAssignForm(request.user, request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, _("；").join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("accounts:user_detail", pk=account.pk)
     role, unit = form.cleaned_data["role"], form.cleaned_data["unit"]
-    _attempt(request, lambda: services.assign_role(request.user, account, role, unit), "角色已授予。")
+    _attempt(request, lambda: services.assign_role(request.user, account, role, unit), _("角色已授予。"))
     return redirect("accounts:user_detail", pk=account.pk)
 
 
@@ -261,7 +264,7 @@ def role_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     account = _visible_user(request, pk)
     assignment = get_object_or_404(RoleAssignment, pk=assignment_pk, user=account)
-    _attempt(request, lambda: services.revoke_role(request.user, assignment), "角色已撤销。")
+    _attempt(request, lambda: services.revoke_role(request.user, assignment), _("角色已撤销。"))
     return redirect("accounts:user_detail", pk=account.pk)
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -19,19 +21,19 @@ from luoshi.audit.models import AuditEvent
 MAX_ROWS = 30_000  # about 10 s on one busy core; export a longer period in parts
 EXCEL_CELL_LIMIT = 32_000
 HEADERS = (
-    ("序号", 8),
-    ("时间", 20),
-    ("操作人账号", 16),
-    ("来源地址", 16),
-    ("请求编号", 34),
-    ("动作", 10),
-    ("对象类型", 22),
-    ("对象编号", 10),
-    ("对象", 30),
-    ("说明", 30),
-    ("变更前", 40),
-    ("变更后", 40),
-    ("摘要", 66),
+    (_("序号"), 8),
+    (_("时间"), 20),
+    (_("操作人账号"), 16),
+    (_("来源地址"), 16),
+    (_("请求编号"), 34),
+    (_("动作"), 10),
+    (_("对象类型"), 22),
+    (_("对象编号"), 10),
+    (_("对象"), 30),
+    (_("说明"), 30),
+    (_("变更前"), 40),
+    (_("变更后"), 40),
+    (_("摘要"), 66),
 )
 
 
@@ -68,11 +70,11 @@ def _row(ws: WriteOnlyWorksheet, event: AuditEvent) -> list[Any]:
 def audit_workbook(events: Iterable[AuditEvent]) -> tuple[bytes, int]:
     """The events as .xlsx bytes, and how many rows were written."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("审计日志")
-    for i, (_, width) in enumerate(HEADERS):
+    ws = wb.create_sheet(gettext("审计日志"))
+    for i, (_title, width) in enumerate(HEADERS):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.freeze_panes = "A2"
-    ws.append([title for title, _ in HEADERS])
+    ws.append([str(title) for title, _width in HEADERS])
     count = 0
     for event in events:
         ws.append(_row(ws, event))

@@ -10,13 +10,24 @@ from django import forms
 from django.apps import apps
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from luoshi.audit.models import Action, AuditEvent
+from luoshi.core.i18n import record_text
 
 
 def object_type_choices() -> list[tuple[str, str]]:
     """Every model of the platform, as ``app.model`` with its Chinese name."""
-    choices = [(m._meta.label_lower, f"{m._meta.verbose_name}（{m._meta.label_lower}）") for m in apps.get_models()]
+    choices = [
+        (
+            m._meta.label_lower,
+            gettext("{verbose_name}（{label_lower}）").format(
+                verbose_name=m._meta.verbose_name, label_lower=m._meta.label_lower
+            ),
+        )
+        for m in apps.get_models()
+    ]
     return sorted(choices)
 
 
@@ -25,14 +36,16 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
-    action = django_filters.ChoiceFilter(choices=Action.choices, label="动作", empty_label="全部动作")
-    actor = django_filters.CharFilter(field_name="actor_name", label="操作人账号")
-    object_type = django_filters.ChoiceFilter(choices=object_type_choices, label="对象类型", empty_label="全部类型")
-    object_id = django_filters.CharFilter(label="对象编号")
-    request_id = django_filters.CharFilter(label="请求编号")
-    ip = django_filters.CharFilter(label="来源地址")
-    date_from = django_filters.DateFilter(method="filter_from", label="起始日期")
-    date_to = django_filters.DateFilter(method="filter_to", label="截止日期")
+    action = django_filters.ChoiceFilter(choices=Action.choices, label=_("动作"), empty_label=_("全部动作"))
+    actor = django_filters.CharFilter(field_name="actor_name", label=_("操作人账号"))
+    object_type = django_filters.ChoiceFilter(
+        choices=object_type_choices, label=_("对象类型"), empty_label=_("全部类型")
+    )
+    object_id = django_filters.CharFilter(label=_("对象编号"))
+    request_id = django_filters.CharFilter(label=_("请求编号"))
+    ip = django_filters.CharFilter(label=_("来源地址"))
+    date_from = django_filters.DateFilter(method="filter_from", label=_("起始日期"))
+    date_to = django_filters.DateFilter(method="filter_to", label=_("截止日期"))
 
     class Meta:
         model = AuditEvent
@@ -54,8 +67,12 @@ class AuditEventFilterSet(django_filters.FilterSet):
                 field.widget.input_type = "date"
 
     def describe(self) -> str:
-        """The filters in words, for the audit record of an export."""
+        """The filters in words, for the audit record of an export (in the default language, like every record)."""
         if not self.is_bound or not self.form.is_valid():
             return "无"
-        parts = [f"{self.form.fields[k].label}={v}" for k, v in self.form.cleaned_data.items() if v not in (None, "")]
+        parts = [
+            f"{record_text(self.form.fields[k].label)}={v}"
+            for k, v in self.form.cleaned_data.items()
+            if v not in (None, "")
+        ]
         return "；".join(parts) or "无"

@@ -4,31 +4,32 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.errors import RuleViolation
 
-UNDELETABLE = "审计记录不可删除或修改。"
+UNDELETABLE = _("审计记录不可删除或修改。")
 
 
 class Action(models.TextChoices):
-    CREATE = "create", "新建"
-    UPDATE = "update", "修改"
-    DELETE = "delete", "删除"
-    TRANSITION = "transition", "状态变更"
-    LOGIN = "login", "登录"
-    LOGOUT = "logout", "退出"
-    LOGIN_FAILED = "login_failed", "登录失败"
-    EXPORT = "export", "导出"
-    IMPORT = "import", "导入"
-    VIEW_PERSONAL = "view_personal", "查看个人信息"
+    CREATE = "create", _("新建")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    TRANSITION = "transition", _("状态变更")
+    LOGIN = "login", _("登录")
+    LOGOUT = "logout", _("退出")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    EXPORT = "export", _("导出")
+    IMPORT = "import", _("导入")
+    VIEW_PERSONAL = "view_personal", _("查看个人信息")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise RuleViolation(UNDELETABLE)
+        raise RuleViolation(str(UNDELETABLE))
 
     def update(self, **kwargs: Any) -> int:
-        raise RuleViolation(UNDELETABLE)
+        raise RuleViolation(str(UNDELETABLE))
 
 
 class AuditEvent(models.Model):
@@ -41,30 +42,30 @@ class AuditEvent(models.Model):
     ``luoshi verify_audit`` and the "校验完整性" page name the first record affected.
     """
 
-    seq = models.BigIntegerField("序号", unique=True)
-    at = models.DateTimeField("时间", db_index=True)
+    seq = models.BigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
     )
-    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
-    ip = models.CharField("来源地址", max_length=45, blank=True)
-    request_id = models.CharField("请求编号", max_length=64, blank=True)
-    action = models.CharField("动作", max_length=20, choices=Action.choices, db_index=True)
-    object_type = models.CharField("对象类型", max_length=60, blank=True, db_index=True)
-    object_id = models.CharField("对象编号", max_length=40, blank=True)
-    object_repr = models.CharField("对象", max_length=200, blank=True)
-    detail = models.CharField("说明", max_length=200, blank=True)
-    before = models.JSONField("变更前", null=True, blank=True)
-    after = models.JSONField("变更后", null=True, blank=True)
-    prev_hash = models.CharField("前一条摘要", max_length=64)
-    hash = models.CharField("摘要", max_length=64)
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    ip = models.CharField(_("来源地址"), max_length=45, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    action = models.CharField(_("动作"), max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=40, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    detail = models.CharField(_("说明"), max_length=200, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    prev_hash = models.CharField(_("前一条摘要"), max_length=64)
+    hash = models.CharField(_("摘要"), max_length=64)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-seq"]
-        verbose_name = "审计记录"
-        verbose_name_plural = "审计记录"
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["actor_name"], name="audit_actor_name_idx"),
@@ -76,11 +77,11 @@ class AuditEvent(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            raise RuleViolation(UNDELETABLE)
+            raise RuleViolation(str(UNDELETABLE))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RuleViolation(UNDELETABLE)
+        raise RuleViolation(str(UNDELETABLE))
 
 
 class ChainHead(models.Model):

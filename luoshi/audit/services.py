@@ -14,6 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from luoshi.audit.models import Action, AuditEvent, ChainHead
 from luoshi.core import context
@@ -126,7 +127,7 @@ def record(
         object_repr = object_repr or str(obj)[:200]
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
+        head, _created = ChainHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             seq=head.seq + 1,
             at=timezone.now(),
@@ -172,7 +173,7 @@ class ChainProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"第 {self.seq} 条记录：{self.reason}"
+        return _("第 {seq} 条记录：{reason}").format(seq=self.seq, reason=self.reason)
 
 
 def _events(upto: int | None, batch: int = 5000) -> Iterator[ChainedRecord]:
@@ -203,11 +204,11 @@ class ChainReport:
 
 def _first_problem(event: ChainedRecord, expected_seq: int, prev: str) -> ChainProblem | None:
     if event.seq != expected_seq:
-        return ChainProblem(expected_seq, "记录缺失（已被删除）")
+        return ChainProblem(expected_seq, _("记录缺失（已被删除）"))
     if event.prev_hash != prev:
-        return ChainProblem(event.seq, "前序摘要不符（前一条记录被删除或改动）")
+        return ChainProblem(event.seq, _("前序摘要不符（前一条记录被删除或改动）"))
     if compute_hash(event) != event.hash:
-        return ChainProblem(event.seq, "内容与摘要不符（记录被改动）")
+        return ChainProblem(event.seq, _("内容与摘要不符（记录被改动）"))
     return None
 
 
@@ -229,9 +230,9 @@ def chain_report(max_seconds: float | None = None) -> ChainReport:
             return ChainReport(expected_seq - 1, None, complete=False)
     checked = expected_seq - 1
     if head and head.seq > checked:
-        return ChainReport(checked, ChainProblem(expected_seq, "链尾记录缺失（已被删除）"))
+        return ChainReport(checked, ChainProblem(expected_seq, _("链尾记录缺失（已被删除）")))
     if head and head.hash != prev:
-        return ChainReport(checked, ChainProblem(checked, "与链头摘要不符（最后一条记录被改动或替换）"))
+        return ChainReport(checked, ChainProblem(checked, _("与链头摘要不符（最后一条记录被改动或替换）")))
     return ChainReport(checked, None)
 
 

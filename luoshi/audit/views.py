@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.access import scope
@@ -40,7 +41,7 @@ def auditor_required(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_read_audit(request.user):
-            raise PermissionDenied("只有审计员可以查阅审计日志。")
+            raise PermissionDenied(_("只有审计员可以查阅审计日志。"))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -131,7 +132,10 @@ def export(request: HttpRequest) -> HttpResponse:
     filterset = AuditEventFilterSet(request.GET or None, queryset=AuditEvent.objects.all())
     events = filterset.qs.order_by("-seq")
     if events[MAX_ROWS : MAX_ROWS + 1].exists():
-        messages.error(request, f"符合条件的记录超过 {MAX_ROWS} 条，请缩小日期范围或增加筛选条件后再导出。")
+        messages.error(
+            request,
+            _("符合条件的记录超过 {max_rows} 条，请缩小日期范围或增加筛选条件后再导出。").format(max_rows=MAX_ROWS),
+        )
         return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
     content, count = audit_workbook(events.iterator(chunk_size=2000))
     record(

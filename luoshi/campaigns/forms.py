@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
@@ -41,35 +43,35 @@ class BootstrapForm(forms.Form):
 
 
 class CampaignForm(BootstrapForm):
-    name = forms.CharField(label="活动名称", max_length=100)
-    starts_on = forms.DateField(label="开始日期", widget=DATE_INPUT)
-    ends_on = forms.DateField(label="结束日期", widget=DATE_INPUT)
+    name = forms.CharField(label=_("活动名称"), max_length=100)
+    starts_on = forms.DateField(label=_("开始日期"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DATE_INPUT)
     yellow_days = forms.IntegerField(
-        label="临期预警天数", min_value=0, max_value=90, initial=3, help_text="距整改时限不足该天数的问题亮黄灯。"
+        label=_("临期预警天数"), min_value=0, max_value=90, initial=3, help_text=_("距整改时限不足该天数的问题亮黄灯。")
     )
-    description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", "结束日期不能早于开始日期。")
+            self.add_error("ends_on", gettext("结束日期不能早于开始日期。"))
         return data
 
 
 class CampaignCreateForm(CampaignForm):
-    unit = forms.ModelChoiceField(label="牵头单位", queryset=Unit.objects.none(), empty_label=None)
+    unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.none(), empty_label=None)
     channels = forms.CharField(
-        label="问题来源",
+        label=_("问题来源"),
         widget=forms.Textarea(attrs={"rows": 8}),
         initial="\n".join(DEFAULT_CHANNELS),
-        help_text="每行一个，可在创建后增删和调整顺序。",
+        help_text=_("每行一个，可在创建后增删和调整顺序。"),
     )
     aspects = forms.CharField(
-        label="问题方面",
+        label=_("问题方面"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="每行一个，如：理论学习、作风建设、为民服务。",
+        help_text=_("每行一个，如：理论学习、作风建设、为民服务。"),
     )
 
     field_order = ["unit", "name", "starts_on", "ends_on", "yellow_days", "description", "channels", "aspects"]
@@ -86,19 +88,19 @@ class CampaignCreateForm(CampaignForm):
 
 
 class CampaignEditForm(CampaignForm):
-    is_active = forms.BooleanField(label="进行中", required=False)
+    is_active = forms.BooleanField(label=_("进行中"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ItemForm(BootstrapForm):
     """Name of a problem channel (问题来源) or aspect (问题方面)."""
 
-    name = forms.CharField(label="名称", max_length=60)
+    name = forms.CharField(label=_("名称"), max_length=60)
 
 
 class PhaseForm(BootstrapForm):
     """A phase (阶段) with its dates."""
 
-    name = forms.CharField(label="阶段名称", max_length=60)
-    starts_on = forms.DateField(label="开始日期", widget=DATE_INPUT)
-    ends_on = forms.DateField(label="结束日期", widget=DATE_INPUT)
+    name = forms.CharField(label=_("阶段名称"), max_length=60)
+    starts_on = forms.DateField(label=_("开始日期"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DATE_INPUT)

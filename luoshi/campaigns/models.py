@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
@@ -27,21 +28,23 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
 class Campaign(TimeStamped):
     """A governance campaign (主题教育/专项整治 …) run by the office of ``unit``."""
 
-    name = models.CharField("名称", max_length=100)
-    unit = models.ForeignKey("orgs.Unit", verbose_name="牵头单位", on_delete=models.PROTECT, related_name="campaigns")
-    starts_on = models.DateField("开始日期")
-    ends_on = models.DateField("结束日期")
-    description = models.TextField("说明", blank=True)
-    yellow_days = models.PositiveSmallIntegerField("临期预警天数", default=3)
-    is_active = models.BooleanField("进行中", default=True)
-    version = models.PositiveIntegerField("版本", default=1)
+    name = models.CharField(_("名称"), max_length=100)
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    description = models.TextField(_("说明"), blank=True)
+    yellow_days = models.PositiveSmallIntegerField(_("临期预警天数"), default=3)
+    is_active = models.BooleanField(_("进行中"), default=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "id"]
-        verbose_name = "活动"
-        verbose_name_plural = "活动"
+        verbose_name = _("活动")
+        verbose_name_plural = _("活动")
 
     def __str__(self) -> str:
         return self.name
@@ -55,15 +58,15 @@ class Phase(models.Model):
     """A phase of a campaign (阶段)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
-    name = models.CharField("名称", max_length=60)
-    starts_on = models.DateField("开始日期")
-    ends_on = models.DateField("结束日期")
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField(_("名称"), max_length=60)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
         ordering = ["campaign", "order", "id"]
-        verbose_name = "阶段"
-        verbose_name_plural = "阶段"
+        verbose_name = _("阶段")
+        verbose_name_plural = _("阶段")
 
     def __str__(self) -> str:
         return self.name
@@ -73,14 +76,14 @@ class Channel(models.Model):
     """A source channel of problems (问题来源: 巡视反馈, 群众反映 …), configurable per campaign."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="channels")
-    name = models.CharField("名称", max_length=40)
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField(_("名称"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
         ordering = ["campaign", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="unique_channel_name")]
-        verbose_name = "问题来源"
-        verbose_name_plural = "问题来源"
+        verbose_name = _("问题来源")
+        verbose_name_plural = _("问题来源")
 
     def __str__(self) -> str:
         return self.name
@@ -90,17 +93,26 @@ class Aspect(models.Model):
     """An aspect problems are grouped into (问题方面), configurable per campaign."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="aspects")
-    name = models.CharField("名称", max_length=60)
-    order = models.PositiveSmallIntegerField("排序", default=0)
+    name = models.CharField(_("名称"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
         ordering = ["campaign", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="unique_aspect_name")]
-        verbose_name = "问题方面"
-        verbose_name_plural = "问题方面"
+        verbose_name = _("问题方面")
+        verbose_name_plural = _("问题方面")
 
     def __str__(self) -> str:
         return self.name
 
 
-DEFAULT_CHANNELS = ("巡视反馈", "群众反映", "领导批示", "纪检监察", "督查检查", "自查自纠", "调查研究", "12345热线")
+DEFAULT_CHANNELS = (
+    "巡视反馈",
+    "群众反映",
+    "领导批示",
+    "纪检监察",
+    "督查检查",
+    "自查自纠",
+    "调查研究",
+    "12345热线",
+)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from luoshi.access.roles import Perm
 from luoshi.campaigns.models import Aspect, Campaign, CampaignQuerySet, Channel
@@ -20,7 +21,7 @@ def get_visible_campaign_or_404(user: Any, pk: Any, perm: str = Perm.VIEW) -> Ca
     """Out of scope and missing look the same: 404."""
     campaign = visible_campaigns(user, perm).filter(pk=pk).first() if str(pk).isdigit() else None
     if campaign is None:
-        raise Http404("未找到或无权查看。")
+        raise Http404(_("未找到或无权查看。"))
     return campaign
 
 

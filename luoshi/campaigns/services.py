@@ -12,6 +12,9 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import Max
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
@@ -19,6 +22,7 @@ from luoshi.audit.models import Action
 from luoshi.audit.services import record, record_change, snapshot
 from luoshi.campaigns.models import DEFAULT_CHANNELS, Aspect, Campaign, Channel, Phase
 from luoshi.core.errors import Conflict, RuleViolation
+from luoshi.core.i18n import record_text
 from luoshi.orgs.models import Unit
 
 EDITABLE_FIELDS = ("name", "starts_on", "ends_on", "description", "yellow_days", "is_active")
@@ -26,7 +30,11 @@ MAX_YELLOW_DAYS = 90
 
 SetupItem = Channel | Aspect | Phase
 SetupModel = type[Channel] | type[Aspect] | type[Phase]
-ITEM_LABELS: dict[type[models.Model], str] = {Channel: "问题来源", Aspect: "问题方面", Phase: "阶段"}
+ITEM_LABELS: dict[type[models.Model], str | Promise] = {
+    Channel: pgettext_lazy("noun in a sentence", "问题来源"),
+    Aspect: pgettext_lazy("noun in a sentence", "问题方面"),
+    Phase: pgettext_lazy("noun in a sentence", "阶段"),
+}
 
 
 def can_manage(user: Any, campaign: Campaign) -> bool:
@@ -34,7 +42,9 @@ def can_manage(user: Any, campaign: Campaign) -> bool:
 
 
 def _require_manage(actor: Any, campaign: Campaign) -> None:
-    scope.require(actor, Perm.MANAGE_CAMPAIGN, campaign.unit.path, "您无权管理该活动，须由牵头单位的活动办公室设置。")
+    scope.require(
+        actor, Perm.MANAGE_CAMPAIGN, campaign.unit.path, _("您无权管理该活动，须由牵头单位的活动办公室设置。")
+    )
 
 
 def _max_length(model: type[models.Model], field: str) -> int:
@@ -43,13 +53,13 @@ def _max_length(model: type[models.Model], field: str) -> int:
 
 def _check_campaign(name: str, starts_on: date, ends_on: date, yellow_days: int) -> None:
     if not name.strip():
-        raise RuleViolation("活动名称不能为空。")
+        raise RuleViolation(_("活动名称不能为空。"))
     if len(name.strip()) > _max_length(Campaign, "name"):
-        raise RuleViolation(f"活动名称不能超过 {_max_length(Campaign, 'name')} 个字。")
+        raise RuleViolation(_("活动名称不能超过 {max_length} 个字。").format(max_length=_max_length(Campaign, "name")))
     if ends_on < starts_on:
-        raise RuleViolation("结束日期不能早于开始日期。")
+        raise RuleViolation(_("结束日期不能早于开始日期。"))
     if not 0 <= yellow_days <= MAX_YELLOW_DAYS:
-        raise RuleViolation(f"临期预警天数须在 0 到 {MAX_YELLOW_DAYS} 之间。")
+        raise RuleViolation(_("临期预警天数须在 0 到 {max_yellow_days} 之间。").format(max_yellow_days=MAX_YELLOW_DAYS))
 
 
 def _names(values: Iterable[str]) -> list[str]:
@@ -74,7 +84,7 @@ def create_campaign(
     aspects: Iterable[str] = (),
 ) -> Campaign:
     """新建活动 led by ``unit``, with the default problem channels unless others are given."""
-    scope.require(actor, Perm.MANAGE_CAMPAIGN, unit.path, "您无权以该单位名义新建活动。")
+    scope.require(actor, Perm.MANAGE_CAMPAIGN, unit.path, _("您无权以该单位名义新建活动。"))
     _check_campaign(name, starts_on, ends_on, yellow_days)
     with transaction.atomic():
         campaign = Campaign.objects.create(
@@ -100,10 +110,14 @@ def create_campaign(
 
 def _check_phase_dates(campaign: Campaign, phase_name: str, starts_on: date, ends_on: date) -> None:
     if ends_on < starts_on:
-        raise RuleViolation(f"阶段「{phase_name}」的结束日期不能早于开始日期。")
+        raise RuleViolation(_("阶段「{phase_name}」的结束日期不能早于开始日期。").format(phase_name=phase_name))
     if starts_on < campaign.starts_on or ends_on > campaign.ends_on:
-        span = f"{campaign.starts_on:%Y-%m-%d} 至 {campaign.ends_on:%Y-%m-%d}"
-        raise RuleViolation(f"阶段「{phase_name}」须在活动起止日期（{span}）之内。")
+        span = _("{starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d}").format(
+            starts_on=campaign.starts_on, ends_on=campaign.ends_on
+        )
+        raise RuleViolation(
+            _("阶段「{phase_name}」须在活动起止日期（{span}）之内。").format(phase_name=phase_name, span=span)
+        )
 
 
 def update_campaign(actor: Any, campaign: Campaign, version: int, **changes: Any) -> Campaign:
@@ -111,11 +125,11 @@ def update_campaign(actor: Any, campaign: Campaign, version: int, **changes: Any
     _require_manage(actor, campaign)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise RuleViolation(f"字段 {', '.join(sorted(unknown))} 不可修改。")
+        raise RuleViolation(_("字段 {fields} 不可修改。").format(fields=", ".join(sorted(unknown))))
     with transaction.atomic():
         fresh = Campaign.objects.select_for_update().select_related("unit").get(pk=campaign.pk)
         if fresh.version != version:
-            raise Conflict("该活动已被他人修改，请刷新页面后重试。")
+            raise Conflict(_("该活动已被他人修改，请刷新页面后重试。"))
         before = snapshot(fresh)
         for field, value in changes.items():
             setattr(fresh, field, value.strip() if isinstance(value, str) else value)
@@ -132,15 +146,15 @@ def _check_name(model: SetupModel, campaign: Campaign, name: str, exclude_pk: in
     label = ITEM_LABELS[model]
     name = name.strip()
     if not name:
-        raise RuleViolation(f"{label}名称不能为空。")
+        raise RuleViolation(_("{label}名称不能为空。").format(label=label))
     max_length = _max_length(model, "name")
     if len(name) > max_length:
-        raise RuleViolation(f"{label}名称不能超过 {max_length} 个字。")
+        raise RuleViolation(_("{label}名称不能超过 {max_length} 个字。").format(label=label, max_length=max_length))
     clash = model.objects.filter(campaign=campaign, name=name)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise RuleViolation(f"本活动已有名为「{name}」的{label}。")
+        raise RuleViolation(_("本活动已有名为「{name}」的{label}。").format(name=name, label=label))
     return name
 
 
@@ -165,7 +179,7 @@ def add_item(
         extra: dict[str, Any] = {}
         if model is Phase:
             if starts_on is None or ends_on is None:
-                raise RuleViolation("请填写阶段的开始和结束日期。")
+                raise RuleViolation(_("请填写阶段的开始和结束日期。"))
             _check_phase_dates(campaign, name, starts_on, ends_on)
             extra = {"starts_on": starts_on, "ends_on": ends_on}
         last = model.objects.filter(campaign=campaign).aggregate(last=Max("order"))["last"]
@@ -207,7 +221,7 @@ def reorder_items(actor: Any, campaign: Campaign, model: SetupModel, ordered_ids
         campaign = _locked_campaign(campaign)
         items = {item.pk: item for item in model.objects.filter(campaign=campaign)}
         if sorted(ordered_ids) != sorted(items):
-            raise RuleViolation(f"{ITEM_LABELS[model]}列表已变化，请刷新页面后重试。")
+            raise RuleViolation(_("{label}列表已变化，请刷新页面后重试。").format(label=ITEM_LABELS[model]))
         for order, pk in enumerate(ordered_ids):
             item = items[pk]
             if item.order != order:
@@ -237,8 +251,9 @@ def remove_item(actor: Any, item: SetupItem) -> None:
             item.delete()
         except models.ProtectedError as exc:
             raise RuleViolation(
-                f"{label}「{item.name}」已被 {len(exc.protected_objects)} 条记录（如问题清单）使用，不能删除；"
-                "可以改名或调整顺序。",
+                _("{label}「{name}」已被 {count} 条记录（如问题清单）使用，不能删除；可以改名或调整顺序。").format(
+                    label=label, name=item.name, count=len(exc.protected_objects)
+                ),
                 code="in_use",
             ) from exc
         record(
@@ -248,5 +263,5 @@ def remove_item(actor: Any, item: SetupItem) -> None:
             object_id=str(before["id"]),
             object_repr=item.name,
             before=before,
-            detail=f"删除{label}",
+            detail="删除" + record_text(label),
         )

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,6 +29,8 @@ ITEM_KINDS: dict[str, type[Channel] | type[Aspect] | type[Phase]] = {
 
 
 def campaign_list(request: HttpRequest) -> HttpResponse:
+    if not scope.has_perm_anywhere(request.user, Perm.VIEW):
+        raise NotAllowed(gettext("您没有查看活动的权限。"))
     campaigns = visible_campaigns(request.user).annotate(
         channel_count=Count("channels", distinct=True), aspect_count=Count("aspects", distinct=True)
     )
@@ -41,9 +44,14 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign,
         "can_manage": services.can_manage(request.user, campaign),
         "sections": [
-            ("phases", _("阶段"), campaign.phases.all()),
-            ("channels", _("问题来源"), campaign.channels.all()),
-            ("aspects", _("问题方面"), campaign.aspects.all()),
+            (
+                "phases",
+                pgettext_lazy("campaign setup list", "阶段"),
+                campaign.phases.all(),
+                services.ITEM_LABELS[Phase],
+            ),
+            ("channels", _("问题来源"), campaign.channels.all(), services.ITEM_LABELS[Channel]),
+            ("aspects", _("问题方面"), campaign.aspects.all(), services.ITEM_LABELS[Aspect]),
         ],
     }
     return render(request, "campaigns/detail.html", context)
@@ -52,7 +60,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest) -> HttpResponse:
     if not scope.has_perm_anywhere(request.user, Perm.MANAGE_CAMPAIGN):
-        raise NotAllowed("您无权新建活动。")
+        raise NotAllowed(gettext("您无权新建活动。"))
     form = CampaignCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -60,7 +68,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         except RuleViolation as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"已创建活动「{campaign}」。")
+            messages.success(request, gettext("已创建活动「{campaign}」。").format(campaign=campaign))
             return redirect("campaigns:detail", pk=campaign.pk)
     return render(request, "campaigns/form.html", {"form": form, "campaign": None})
 
@@ -69,7 +77,7 @@ def _manageable(request: HttpRequest, pk: int) -> Campaign:
     """The campaign if visible (else 404) and manageable by the user (else 403)."""
     campaign = get_visible_campaign_or_404(request.user, pk)
     if not services.can_manage(request.user, campaign):
-        raise NotAllowed("您无权管理该活动，须由牵头单位的活动办公室设置。")
+        raise NotAllowed(gettext("您无权管理该活动，须由牵头单位的活动办公室设置。"))
     return campaign
 
 
@@ -86,21 +94,21 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except RuleViolation as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "活动信息已保存。")
+            messages.success(request, gettext("活动信息已保存。"))
             return redirect("campaigns:detail", pk=campaign.pk)
     return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
 
 
 def _item_model(kind: str) -> type[Channel] | type[Aspect] | type[Phase]:
     if kind not in ITEM_KINDS:
-        raise Http404("未找到。")
+        raise Http404(gettext("未找到。"))
     return ITEM_KINDS[kind]
 
 
 def _item(campaign: Campaign, kind: str, item_pk: int) -> Any:
     item = _item_model(kind).objects.filter(campaign=campaign, pk=item_pk).first()
     if item is None:
-        raise Http404("未找到。")
+        raise Http404(gettext("未找到。"))
     item.campaign = campaign
     return item
 
@@ -110,7 +118,7 @@ def _back(campaign: Campaign, kind: str) -> HttpResponse:
 
 
 def _form_errors(form: ItemForm | PhaseForm) -> str:
-    return "；".join(str(e) for errors in form.errors.values() for e in errors)
+    return gettext("；").join(str(e) for errors in form.errors.values() for e in errors)
 
 
 @require_POST
@@ -126,7 +134,9 @@ def item_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     except RuleViolation as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已新增{services.ITEM_LABELS[model]}「{item.name}」。")
+        messages.success(
+            request, gettext("已新增{label}「{name}」。").format(label=services.ITEM_LABELS[model], name=item.name)
+        )
     return _back(campaign, kind)
 
 
@@ -146,7 +156,7 @@ def item_update(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpR
     except RuleViolation as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已保存。")
+        messages.success(request, gettext("已保存。"))
     return _back(campaign, kind)
 
 
@@ -170,5 +180,7 @@ def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpR
     except RuleViolation as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已删除{services.ITEM_LABELS[type(item)]}「{item.name}」。")
+        messages.success(
+            request, gettext("已删除{label}「{name}」。").format(label=services.ITEM_LABELS[type(item)], name=item.name)
+        )
     return _back(campaign, kind)

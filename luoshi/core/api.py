@@ -6,10 +6,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, permissions, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from luoshi.access import scope
 from luoshi.core.errors import Conflict, RuleViolation
 
 
@@ -25,11 +28,24 @@ def exception_handler(exc: Exception, ctx: dict[str, Any]) -> Response | None:
     return drf_exception_handler(exc, ctx)
 
 
+class HoldsViewPerm(permissions.BasePermission):
+    """Campaign data is for roles that view it anywhere: the security admin and the auditor get 403 (三权分立)."""
+
+    message = _("您无权查看业务数据。")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return scope.has_perm_anywhere(request.user, getattr(view, "view_perm", "view"))
+
+
 class ScopedViewSetMixin:
-    """Applies the scope layer to a viewset's queryset: nothing outside the user's subtree is ever found (404)."""
+    """Applies the scope layer to a viewset: nothing outside the user's subtree is ever found (404), and a
+    user who views campaign data nowhere is refused outright (403)."""
 
     view_perm: str = "view"
     request: Any
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        return [*super().get_permissions(), HoldsViewPerm()]  # type: ignore[misc]
 
     def get_queryset(self) -> Any:
         queryset = super().get_queryset()  # type: ignore[misc]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 DEMO_PASSWORD = "Luoshi-demo-2026"  # noqa: S105 (public demo login, printed on start)
 DEMO_PREFIX = "demo_"
 
@@ -18,6 +20,6 @@ def demo_accounts_text() -> str:
     )
     if not get_user_model().objects.filter(username__startswith=DEMO_PREFIX).exists():
         return ""
-    lines = [f"演示账号（密码均为 {DEMO_PASSWORD}）："]
+    lines = [_("演示账号（密码均为 {demo_password}）：").format(demo_password=DEMO_PASSWORD)]
     lines += [f"  {a.user.username:<22} {a.get_role_display()} · {a.unit.name}" for a in rows]
     return "\n".join(lines)

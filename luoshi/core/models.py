@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.translation import gettext_lazy as _
 
 
 class PathField(models.CharField):
@@ -23,8 +24,8 @@ class PathField(models.CharField):
 
 
 class TimeStamped(models.Model):
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -33,7 +34,7 @@ class TimeStamped(models.Model):
 class Scoped(models.Model):
     """A row that belongs to one unit; ``org_path`` copies the unit's path for range scans."""
 
-    org_path = PathField("组织路径", db_index=True, editable=False)
+    org_path = PathField(_("组织路径"), db_index=True, editable=False)
 
     class Meta:
         abstract = True

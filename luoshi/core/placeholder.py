@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 
 def todo(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse("尚未实现", status=501)
+    return HttpResponse(_("尚未实现"), status=501)

@@ -10,6 +10,7 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from luoshi.core.errors import RuleViolation
 
@@ -59,13 +60,19 @@ def check_upload(
     name = PurePath(upload.name or "").name[:200]
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if not upload.size:
-        raise RuleViolation(f"文件「{name}」是空文件。")
+        raise RuleViolation(_("文件「{name}」是空文件。").format(name=name))
     if upload.size > limit:
-        raise RuleViolation(f"文件「{name}」大小 {upload.size // 1024} KB，超过上限 {limit // (1024 * 1024)} MB。")
+        raise RuleViolation(
+            _("文件「{name}」大小 {size} KB，超过上限 {limit} MB。").format(
+                name=name, size=upload.size // 1024, limit=limit // (1024 * 1024)
+            )
+        )
     if ext not in allowed:
-        raise RuleViolation(f"文件「{name}」类型不支持，只接受：{'、'.join(sorted(allowed))}。")
+        raise RuleViolation(
+            _("文件「{name}」类型不支持，只接受：{types}。").format(name=name, types=_("、").join(sorted(allowed)))
+        )
     if not _sniff_ok(upload, ext):
-        raise RuleViolation(f"文件「{name}」的内容与扩展名 .{ext} 不符。")
+        raise RuleViolation(_("文件「{name}」的内容与扩展名 .{ext} 不符。").format(name=name, ext=ext))
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -63,9 +64,9 @@ class DemoSummary:
         ]
 
 
-def _count_by(rows: QuerySet[Problem], field: str, choices: list[tuple[str, str]]) -> dict[str, int]:
+def _count_by(rows: QuerySet[Problem], field: str, choices: list[tuple[str, Any]]) -> dict[str, int]:
     counts = dict(rows.order_by().values_list(field).annotate(n=Count("id")))
-    return {label: counts.get(value, 0) for value, label in choices}
+    return {str(label): counts.get(value, 0) for value, label in choices}
 
 
 def summarise(campaign: Campaign, seconds: float) -> DemoSummary:
@@ -75,7 +76,7 @@ def summarise(campaign: Campaign, seconds: float) -> DemoSummary:
     accounts = RoleAssignment.objects.filter(user__username__startswith=DEMO_PREFIX).order_by("user__username")
     return DemoSummary(
         units=dict(units),
-        accounts={a.user.username: Role(a.role).label for a in accounts.select_related("user")},
+        accounts={a.user.username: str(Role(a.role).label) for a in accounts.select_related("user")},
         aspects=campaign.aspects.count(),
         channels=campaign.channels.count(),
         city_states=_count_by(city_level, "state", State.choices),

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.roles import Perm
 from luoshi.core.paths import subtree_q
@@ -13,10 +14,10 @@ from luoshi.orgs.models import Unit
 
 
 class UnitFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="名称包含")
-    kind = django_filters.CharFilter(field_name="kind__code", label="单位类型代码")
-    parent = django_filters.NumberFilter(field_name="parent_id", label="上级单位 ID（直接下级）")
-    within = django_filters.NumberFilter(method="filter_within", label="单位 ID（该单位及其全部下级）")
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("名称包含"))
+    kind = django_filters.CharFilter(field_name="kind__code", label=_("单位类型代码"))
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("上级单位 ID（直接下级）"))
+    within = django_filters.NumberFilter(method="filter_within", label=_("单位 ID（该单位及其全部下级）"))
 
     class Meta:
         model = Unit

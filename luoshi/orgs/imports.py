@@ -17,6 +17,7 @@ from typing import IO, Any
 
 import openpyxl
 from django.db import transaction
+from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -57,8 +58,12 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
     def __str__(self) -> str:
-        where = f"第 {self.row} 行" if self.row else "文件"
-        return f"{where}「{self.column}」：{self.message}" if self.column else f"{where}：{self.message}"
+        where = _("第 {row} 行").format(row=self.row) if self.row else _("文件")
+        return (
+            _("{where}「{column}」：{message}").format(where=where, column=self.column, message=self.message)
+            if self.column
+            else _("{where}：{message}").format(where=where, message=self.message)
+        )
 
 
 class ImportFailed(RuleViolation):
@@ -67,7 +72,7 @@ class ImportFailed(RuleViolation):
     code = "import_failed"
 
     def __init__(self, errors: list[RowError]):
-        super().__init__(f"导入失败：发现 {len(errors)} 处错误，未写入任何数据。")
+        super().__init__(_("导入失败：发现 {count} 处错误，未写入任何数据。").format(count=len(errors)))
         self.errors = sorted(errors, key=lambda e: (e.row, HEADERS.index(e.column) if e.column in HEADERS else -1))
 
 
@@ -115,18 +120,20 @@ def _field_errors(row: UnitRow, raw_members: Any) -> Iterable[RowError]:
     limits = ((CODE, row.code, 40), (NAME, row.name, 100), (KIND, row.kind_name, 40), (LEADERS, row.leaders, 200))
     for column, value, limit in limits:
         if not value and column != LEADERS:
-            yield RowError(row.row, column, f"{column}不能为空")
+            yield RowError(row.row, column, _("{column}不能为空").format(column=column))
         elif len(value) > limit:
-            yield RowError(row.row, column, f"{column}不能超过 {limit} 个字符")
+            yield RowError(row.row, column, _("{column}不能超过 {limit} 个字符").format(column=column, limit=limit))
     if row.member_count is None:
-        yield RowError(row.row, MEMBERS, f"成员数应为不小于 0 的整数，实际为「{_text(raw_members)}」")
+        yield RowError(
+            row.row, MEMBERS, _("成员数应为不小于 0 的整数，实际为「{text}」").format(text=_text(raw_members))
+        )
 
 
 def _open_sheet(fileobj: IO[bytes]) -> Any:
     try:
         book = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFailed([RowError(0, "", "无法读取 Excel 文件，请用导入模板填写并保存为 .xlsx")]) from exc
+        raise ImportFailed([RowError(0, "", _("无法读取 Excel 文件，请用导入模板填写并保存为 .xlsx"))]) from exc
     return book
 
 
@@ -140,7 +147,9 @@ def read_rows(fileobj: IO[bytes], progress: Progress | None = None) -> tuple[lis
         columns = {name: header.index(name) for name in HEADERS if name in header}
         missing = [name for name in HEADERS if name not in columns]
         if missing:
-            return [], [RowError(1, name, f"缺少表头「{name}」，请使用导入模板") for name in missing]
+            return [], [
+                RowError(1, name, _("缺少表头「{name}」，请使用导入模板").format(name=name)) for name in missing
+            ]
         total = max(sheet.max_row or 0, 1)
         rows: list[UnitRow] = []
         errors: list[RowError] = []
@@ -164,7 +173,7 @@ def read_rows(fileobj: IO[bytes], progress: Progress | None = None) -> tuple[lis
     finally:
         book.close()
     if not rows and not errors:
-        errors.append(RowError(2, "", "文件中没有单位数据"))
+        errors.append(RowError(2, "", _("文件中没有单位数据")))
     return rows, errors
 
 
@@ -195,11 +204,19 @@ class _Planner:
         self.first: dict[str, UnitRow] = {}
         for row in rows:
             if row.kind_name and row.kind_name not in self.kinds:
-                self.error(row, KIND, f"单位类型「{row.kind_name}」不存在，请使用系统中的单位类型名称")
+                self.error(
+                    row,
+                    KIND,
+                    _("单位类型「{kind_name}」不存在，请使用系统中的单位类型名称").format(kind_name=row.kind_name),
+                )
             if not row.code:
                 continue
             if row.code in self.first:
-                self.error(row, CODE, f"单位代码「{row.code}」与第 {self.first[row.code].row} 行重复")
+                self.error(
+                    row,
+                    CODE,
+                    _("单位代码「{code}」与第 {row} 行重复").format(code=row.code, row=self.first[row.code].row),
+                )
             else:
                 self.first[row.code] = row
         wanted = set(self.first) | {r.parent_code for r in rows if r.parent_code}
@@ -223,12 +240,16 @@ class _Planner:
 
     def check_update(self, row: UnitRow, unit: Unit) -> None:
         if not self.may_manage(unit):
-            self.error(row, CODE, f"单位代码「{row.code}」已被您管理范围以外的单位使用")
+            self.error(row, CODE, _("单位代码「{code}」已被您管理范围以外的单位使用").format(code=row.code))
             return
         current = self.parent_codes.get(unit.parent_id, "") if unit.parent_id else ""
         if row.parent_code != current:
-            now = f"「{current}」" if current else "顶级（无上级）"
-            self.error(row, PARENT, f"该单位现属{now}，导入不能改变上级单位；如需调整，请在单位页面中使用「移动」")
+            now = f"「{current}」" if current else _("顶级（无上级）")
+            self.error(
+                row,
+                PARENT,
+                _("该单位现属{now}，导入不能改变上级单位；如需调整，请在单位页面中使用「移动」").format(now=now),
+            )
         kind = self.kinds.get(row.kind_name)
         if kind is None or row.member_count is None:
             return
@@ -246,16 +267,24 @@ class _Planner:
         if not parent_code:
             if self.actor is not None and not tree_empty:
                 self.error(
-                    row, PARENT, "上级单位代码不能为空：组织架构已存在时，新单位必须挂在已有单位或本文件的单位之下"
+                    row, PARENT, _("上级单位代码不能为空：组织架构已存在时，新单位必须挂在已有单位或本文件的单位之下")
                 )
         elif parent_code == row.code:
-            self.error(row, PARENT, "上级单位不能是本单位")
+            self.error(row, PARENT, _("上级单位不能是本单位"))
         elif parent_code in self.existing:
             parent = self.existing[parent_code]
             if not self.may_manage(parent):
-                self.error(row, PARENT, f"上级单位「{parent.name}（{parent_code}）」不在您的组织管理范围内")
+                self.error(
+                    row,
+                    PARENT,
+                    _("上级单位「{name}（{parent_code}）」不在您的组织管理范围内").format(
+                        name=parent.name, parent_code=parent_code
+                    ),
+                )
         elif parent_code not in self.new:
-            self.error(row, PARENT, f"上级单位代码「{parent_code}」在系统和本文件中都不存在")
+            self.error(
+                row, PARENT, _("上级单位代码「{parent_code}」在系统和本文件中都不存在").format(parent_code=parent_code)
+            )
 
     def check_cycles(self) -> None:
         state: dict[str, int] = {}
@@ -271,7 +300,7 @@ class _Planner:
                 cycle = chain[chain.index(code) :]
                 text = " → ".join([*cycle, code])
                 for member in cycle:
-                    self.error(self.new[member], PARENT, f"上级单位关系形成循环：{text}")
+                    self.error(self.new[member], PARENT, _("上级单位关系形成循环：{text}").format(text=text))
             for code in chain:
                 state[code] = 2
 
@@ -306,10 +335,14 @@ class _Planner:
         children: dict[str, list[UnitRow]],
     ) -> Unit | None:
         if parent_level + 1 > MAX_DEPTH:
-            self.error(row, PARENT, f"层级超过 {MAX_DEPTH} 级")
+            self.error(row, PARENT, _("层级超过 {max_depth} 级").format(max_depth=MAX_DEPTH))
             return None
         if number > paths.MAX_CHILDREN:
-            self.error(row, PARENT, f"同一上级单位的下级单位不能超过 {paths.MAX_CHILDREN} 个")
+            self.error(
+                row,
+                PARENT,
+                _("同一上级单位的下级单位不能超过 {max_children} 个").format(max_children=paths.MAX_CHILDREN),
+            )
             return None
         unit = Unit(
             code=row.code,
@@ -361,7 +394,9 @@ def import_units(
 
 def summary_message(summary: dict[str, Any]) -> str:
     created, updated, unchanged = summary["created"], summary["updated"], summary["unchanged"]
-    return f"导入完成：新建 {created} 个单位，更新 {updated} 个，未变 {unchanged} 个。"
+    return _("导入完成：新建 {created} 个单位，更新 {updated} 个，未变 {unchanged} 个。").format(
+        created=created, updated=updated, unchanged=unchanged
+    )
 
 
 def template_workbook() -> bytes:
@@ -377,7 +412,7 @@ def template_workbook() -> bytes:
     for row in range(2, 2002):
         for column in (1, 4):
             sheet.cell(row=row, column=column).number_format = "@"
-    notes = book.create_sheet("填写说明")
+    notes = book.create_sheet(_("填写说明"))
     for line in _template_notes():
         notes.append([line])
     notes.column_dimensions["A"].width = 90
@@ -387,16 +422,18 @@ def template_workbook() -> bytes:
 
 
 def _template_notes() -> list[str]:
-    kinds = "、".join(UnitKind.objects.order_by("order", "id").values_list("name", flat=True))
+    kinds = _("、").join(UnitKind.objects.order_by("order", "id").values_list("name", flat=True))
     return [
-        "在「单位」工作表中每行填写一个单位，第一行为表头，请勿修改表头。",
-        "单位代码：必填，全局唯一，最多 40 个字符；已存在的代码表示更新该单位。",
-        "单位名称：必填，最多 100 个字符。",
-        f"单位类型：必填，须为系统中的单位类型名称：{kinds}。",
-        "上级单位代码：上级单位可以是系统中已有的单位，也可以是本文件中的其他行（顺序不限）；"
-        "只有组织架构为空时才能留空（顶级单位）。",
-        "已有单位的上级单位不能通过导入修改，请在单位页面中使用「移动」。",
-        "成员数：不小于 0 的整数，留空按 0 计。",
-        "负责人：可填多人，用顿号分隔，最多 200 个字符。",
-        "文件中任何一行有错误时，整个文件都不会导入；请按错误清单修改后重新上传。",
+        _("在「单位」工作表中每行填写一个单位，第一行为表头，请勿修改表头。"),
+        _("单位代码：必填，全局唯一，最多 40 个字符；已存在的代码表示更新该单位。"),
+        _("单位名称：必填，最多 100 个字符。"),
+        _("单位类型：必填，须为系统中的单位类型名称：{kinds}。").format(kinds=kinds),
+        _(
+            "上级单位代码：上级单位可以是系统中已有的单位，也可以是本文件中的其他行（顺序不限）；"
+            "只有组织架构为空时才能留空（顶级单位）。"
+        ),
+        _("已有单位的上级单位不能通过导入修改，请在单位页面中使用「移动」。"),
+        _("成员数：不小于 0 的整数，留空按 0 计。"),
+        _("负责人：可填多人，用顿号分隔，最多 200 个字符。"),
+        _("文件中任何一行有错误时，整个文件都不会导入；请按错误清单修改后重新上传。"),
     ]

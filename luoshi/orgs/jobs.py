@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from luoshi.core.uploads import CheckedUpload
 from luoshi.jobs.models import Job
@@ -34,7 +35,7 @@ def import_units_job(ctx: JobContext) -> dict[str, Any]:
     """The job body: import as the job's owner; row errors become the job's result."""
     params, actor = ctx.job.params, ctx.job.owner
     if actor is None:
-        raise JobFailed("发起导入的账号已不存在，未导入。")
+        raise JobFailed(_("发起导入的账号已不存在，未导入。"))
     try:
         with default_storage.open(params["file"], "rb") as fileobj:
             summary = import_units(

@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
@@ -47,7 +48,7 @@ def _ensure_code_free(code: str, exclude_pk: int | None = None) -> None:
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise RuleViolation(f"单位代码「{code}」已被使用。")
+        raise RuleViolation(_("单位代码「{code}」已被使用。").format(code=code))
 
 
 def create_unit(
@@ -62,7 +63,7 @@ def create_unit(
 ) -> Unit:
     if parent is None:
         if actor is not None and not scope.has_perm_anywhere(actor, Perm.MANAGE_ORGS):
-            raise RuleViolation("只有组织管理员可以新建顶级单位。")
+            raise RuleViolation(_("只有组织管理员可以新建顶级单位。"))
     elif actor is not None:
         scope.require(actor, Perm.MANAGE_ORGS, parent.path)
     with transaction.atomic():
@@ -87,11 +88,11 @@ def update_unit(actor: Any, unit: Unit, version: int, **changes: Any) -> Unit:
     with transaction.atomic():
         locked = Unit.objects.select_for_update().get(pk=unit.pk)
         if locked.version != version:
-            raise Conflict("该单位已被他人修改，请刷新后再编辑。")
+            raise Conflict(_("该单位已被他人修改，请刷新后再编辑。"))
         before = snapshot(locked)
         for name, value in changes.items():
             if name not in EDITABLE_FIELDS:
-                raise RuleViolation(f"字段 {name} 不可修改。")
+                raise RuleViolation(_("字段 {name} 不可修改。").format(name=name))
             setattr(locked, name, value)
         if "code" in changes:
             _ensure_code_free(locked.code, exclude_pk=locked.pk)
@@ -117,11 +118,13 @@ def move_unit(actor: Any, unit: Unit, new_parent: Unit) -> Unit:
     scope.require(actor, Perm.MANAGE_ORGS, unit.path)
     scope.require(actor, Perm.MANAGE_ORGS, new_parent.path)
     if paths.is_within(new_parent.path, unit.path):
-        raise RuleViolation("不能把单位移动到它自己或它的下级单位之下。")
+        raise RuleViolation(_("不能把单位移动到它自己或它的下级单位之下。"))
     if unit.parent_id == new_parent.pk:
-        raise RuleViolation(f"「{unit.name}」已经是「{new_parent.name}」的下级单位。")
+        raise RuleViolation(
+            _("「{unit}」已经是「{parent}」的下级单位。").format(unit=unit.name, parent=new_parent.name)
+        )
     if paths.depth(new_parent.path) + _subtree_height(unit) > MAX_DEPTH:
-        raise RuleViolation(f"移动后层级将超过 {MAX_DEPTH} 级。")
+        raise RuleViolation(_("移动后层级将超过 {max_depth} 级。").format(max_depth=MAX_DEPTH))
     with transaction.atomic():
         before = snapshot(unit)
         old = unit.path
@@ -153,12 +156,12 @@ def codes_to_ids(codes: list[str]) -> dict[str, int]:
 def create_unit_kind(actor: Any, *, code: str, name: str, order: int = 0) -> UnitKind:
     """Add a unit kind (单位类型) to the configurable list."""
     if actor is not None and not scope.has_perm_anywhere(actor, Perm.MANAGE_ORGS):
-        raise NotAllowed("只有组织管理员可以维护单位类型。")
+        raise NotAllowed(_("只有组织管理员可以维护单位类型。"))
     with transaction.atomic():
         if UnitKind.objects.filter(code=code).exists():
-            raise RuleViolation(f"类型代码「{code}」已被使用。")
+            raise RuleViolation(_("类型代码「{code}」已被使用。").format(code=code))
         if UnitKind.objects.filter(name=name).exists():
-            raise RuleViolation(f"类型名称「{name}」已存在。")
+            raise RuleViolation(_("类型名称「{name}」已存在。").format(name=name))
         kind = UnitKind.objects.create(code=code, name=name, order=order)
         record_change(actor, kind, None)
     return kind
@@ -186,10 +189,10 @@ def _check_import_scope(actor: Any, plan: UnitImportPlan) -> None:
         return
     touched = [u.path for u in plan.parents] + [u.path for u in plan.updates]
     if any(not scope.can(actor, Perm.MANAGE_ORGS, path) for path in touched):
-        raise NotAllowed("导入涉及您管理范围以外的单位。")
+        raise NotAllowed(_("导入涉及您管理范围以外的单位。"))
     new_tops = any(u.parent_id is None and u.code not in plan.new_parent_codes for u in plan.new_units)
     if new_tops and Unit.objects.exists():
-        raise NotAllowed("只有系统导入可以新建顶级单位。")
+        raise NotAllowed(_("只有系统导入可以新建顶级单位。"))
 
 
 def apply_unit_import(actor: Any, plan: UnitImportPlan) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from luoshi.access import scope
@@ -53,6 +54,8 @@ def _xlsx(data: bytes, filename: str) -> FileResponse:
 @require_GET
 def tree(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not scope.has_perm_anywhere(user, Perm.VIEW):
+        raise NotAllowed(_("您没有查看组织架构的权限。"))
     search = UnitFilterSet(request.GET, queryset=Unit.objects.visible_to(user, Perm.VIEW), request=request)
     searching = bool(request.GET.get("q", "").strip())
     matches = list(search.qs.select_related("kind").order_by("path")[:SEARCH_LIMIT]) if searching else []
@@ -187,7 +190,7 @@ def import_units(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> FileResponse:
     _require_manager(request)
-    return _xlsx(template_workbook(), "组织架构导入模板.xlsx")
+    return _xlsx(template_workbook(), _("组织架构导入模板.xlsx"))
 
 
 @require_GET
@@ -205,4 +208,5 @@ def export(request: HttpRequest) -> FileResponse:
         raise NotAllowed(_("您没有导出权限。"))
     data, _count = export_units(request.user, unit)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _xlsx(data, f"组织架构-{unit.code if unit else '全部'}-{stamp}.xlsx")
+    scope_name = unit.code if unit else pgettext("file name part", "全部")
+    return _xlsx(data, _("组织架构-{scope}-{stamp}.xlsx").format(scope=scope_name, stamp=stamp))

@@ -11,6 +11,9 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -26,33 +29,33 @@ from luoshi.problems.choices import Kind, Light, MeasureState, Severity, State
 from luoshi.problems.filters import ProblemFilterSet
 from luoshi.problems.models import Measure, Problem
 
-SHEET_TITLE = "问题清单"
+SHEET_TITLE = gettext_lazy("问题清单")
 CHUNK = 2000
 
 
 @dataclass(frozen=True)
 class ExportColumn:
-    header: str
+    header: str | Promise
     width: int
 
 
 COLUMNS: tuple[ExportColumn, ...] = (
-    ExportColumn("编号", 11),
-    ExportColumn("问题标题", 40),
-    ExportColumn("具体表现", 50),
-    ExportColumn("问题来源", 12),
-    ExportColumn("问题方面", 14),
-    ExportColumn("责任单位", 18),
-    ExportColumn("责任领导", 12),
-    ExportColumn("严重程度", 9),
-    ExportColumn("整改类型", 10),
-    ExportColumn("发现日期", 12),
-    ExportColumn("整改时限", 12),
-    ExportColumn("状态", 9),
-    ExportColumn("预警", 7),
-    ExportColumn("措施数", 8),
-    ExportColumn("已完成措施", 11),
-    ExportColumn("销号时间", 17),
+    ExportColumn(gettext_lazy("编号"), 11),
+    ExportColumn(gettext_lazy("问题标题"), 40),
+    ExportColumn(gettext_lazy("具体表现"), 50),
+    ExportColumn(gettext_lazy("问题来源"), 12),
+    ExportColumn(gettext_lazy("问题方面"), 14),
+    ExportColumn(gettext_lazy("责任单位"), 18),
+    ExportColumn(gettext_lazy("责任领导"), 12),
+    ExportColumn(gettext_lazy("严重程度"), 9),
+    ExportColumn(gettext_lazy("整改类型"), 10),
+    ExportColumn(gettext_lazy("发现日期"), 12),
+    ExportColumn(gettext_lazy("整改时限"), 12),
+    ExportColumn(gettext_lazy("状态"), 9),
+    ExportColumn(gettext_lazy("预警"), 7),
+    ExportColumn(gettext_lazy("措施数"), 8),
+    ExportColumn(gettext_lazy("已完成措施"), 11),
+    ExportColumn(gettext_lazy("销号时间"), 17),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 LABELS = {
@@ -105,6 +108,10 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value).replace(tzinfo=None, microsecond=0) if value else None
 
 
+def _label(field: str, value: str) -> str:
+    return str(LABELS[field].get(value, value))
+
+
 def _cells(r: dict[str, Any]) -> tuple[Any, ...]:
     return (
         f"WT{r['pk']:06d}",
@@ -114,12 +121,12 @@ def _cells(r: dict[str, Any]) -> tuple[Any, ...]:
         r["aspect__name"],
         r["unit__name"],
         r["responsible_leader__display_name"] or r["responsible_leader__username"] or "",
-        LABELS["severity"].get(r["severity"], r["severity"]),
-        LABELS["kind"].get(r["kind"], r["kind"]),
+        _label("severity", r["severity"]),
+        _label("kind", r["kind"]),
         r["found_on"],
         r["deadline"],
-        LABELS["state"].get(r["state"], r["state"]),
-        LABELS["light"].get(r["light"], r["light"]),
+        _label("state", r["state"]),
+        _label("light", r["light"]),
         r["measure_count"],
         r["measures_done"],
         _local(r["closed_at"]),
@@ -130,7 +137,7 @@ def _header_cells(sheet: Any) -> list[WriteOnlyCell]:
     side = Side(style="thin", color="999999")
     cells = []
     for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=column.header)
+        cell = WriteOnlyCell(sheet, value=str(column.header))
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="B3261E")
         cell.alignment = Alignment(horizontal="center", vertical="center")
@@ -142,7 +149,7 @@ def _header_cells(sheet: Any) -> list[WriteOnlyCell]:
 def write_problems(queryset: QuerySet[Problem], target: IO[bytes]) -> int:
     """Write the problems to ``target`` as .xlsx (write-only mode); return how many rows were written."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
+    sheet = workbook.create_sheet(str(SHEET_TITLE))
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
@@ -158,11 +165,14 @@ def write_problems(queryset: QuerySet[Problem], target: IO[bytes]) -> int:
 def filtered_problems(user: Any, params: QueryDict) -> tuple[QuerySet[Problem], dict[str, list[str]]]:
     """The user's exportable problems narrowed by the list page's filters, and the filters that applied."""
     if not scope.has_perm_anywhere(user, Perm.EXPORT):
-        raise NotAllowed("您无权导出问题清单。")
-    filterset = ProblemFilterSet(params, queryset=Problem.objects.visible_to(user, Perm.EXPORT))
+        raise NotAllowed(_("您无权导出问题清单。"))
+    filterset = ProblemFilterSet(params, queryset=Problem.objects.visible_to(user, Perm.EXPORT), user=user)
     if not filterset.is_valid():
-        problems = "；".join(f"{filterset.filters[k].label or k}：{' '.join(v)}" for k, v in filterset.errors.items())
-        raise RuleViolation(f"筛选条件有误（{problems}），请返回问题清单重新筛选。")
+        problems = _("；").join(
+            _("{field}：{errors}").format(field=filterset.filters[k].label or k, errors=" ".join(v))
+            for k, v in filterset.errors.items()
+        )
+        raise RuleViolation(_("筛选条件有误（{problems}），请返回问题清单重新筛选。").format(problems=problems))
     applied = {k: params.getlist(k) for k in filterset.filters if any(v.strip() for v in params.getlist(k))}
     return filterset.qs, applied
 

@@ -7,36 +7,55 @@ from typing import Any
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from luoshi.access.roles import Perm
+from luoshi.campaigns import queries as campaign_queries
 from luoshi.campaigns.models import Aspect, Campaign, Channel
 from luoshi.core.paths import subtree_q
 from luoshi.orgs.models import Unit
+from luoshi.problems import queries
 from luoshi.problems.choices import Kind, Light, Severity, State
 from luoshi.problems.models import Problem, ProblemClass
 
 
 class ProblemFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_text", label="关键词")
-    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label="活动")
-    state = django_filters.MultipleChoiceFilter(choices=State.choices, label="状态")
-    light = django_filters.MultipleChoiceFilter(choices=Light.choices, label="预警")
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, label="整改类型")
-    severity = django_filters.ChoiceFilter(choices=Severity.choices, label="严重程度")
-    aspect = django_filters.ModelChoiceFilter(queryset=Aspect.objects.all(), label="方面")
-    channel = django_filters.ModelChoiceFilter(queryset=Channel.objects.all(), label="来源")
+    q = django_filters.CharFilter(method="filter_text", label=_("关键词"))
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("活动"))
+    state = django_filters.MultipleChoiceFilter(choices=State.choices, label=_("状态"))
+    light = django_filters.MultipleChoiceFilter(choices=Light.choices, label=_("预警"))
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("整改类型"))
+    severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("严重程度"))
+    aspect = django_filters.ModelChoiceFilter(queryset=Aspect.objects.all(), label=_("方面"))
+    channel = django_filters.ModelChoiceFilter(queryset=Channel.objects.all(), label=_("来源"))
     unit = django_filters.ModelChoiceFilter(
-        queryset=Unit.objects.all(), method="filter_subtree", label="单位（含下级）"
+        queryset=Unit.objects.all(), method="filter_subtree", label=_("单位（含下级）")
     )
     leader = django_filters.ModelChoiceFilter(
-        field_name="responsible_leader", queryset=get_user_model().objects.all(), label="责任领导"
+        field_name="responsible_leader", queryset=get_user_model().objects.all(), label=_("责任领导")
     )
-    problem_class = django_filters.ModelChoiceFilter(queryset=ProblemClass.objects.all(), label="类别")
-    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="时限不晚于")
-    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="时限不早于")
+    problem_class = django_filters.ModelChoiceFilter(queryset=ProblemClass.objects.all(), label=_("类别"))
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("时限不晚于"))
+    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("时限不早于"))
 
     class Meta:
         model = Problem
         fields: list[str] = []
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = user if user is not None else getattr(self.request, "user", None)
+        if user is not None:
+            self.limit_choices(user)
+
+    def limit_choices(self, user: Any) -> None:
+        """Only what ``user`` sees is a valid choice, so an id outside the scope is refused like a missing one."""
+        self.filters["campaign"].queryset = queries.campaign_choices(user)
+        self.filters["aspect"].queryset = campaign_queries.visible_aspects(user)
+        self.filters["channel"].queryset = campaign_queries.visible_channels(user)
+        self.filters["unit"].queryset = Unit.objects.visible_to(user, Perm.VIEW)
+        self.filters["leader"].queryset = queries.leader_candidates(user)
+        self.filters["problem_class"].queryset = queries.visible_classes(user)
 
     def filter_text(self, queryset: QuerySet[Problem], name: str, value: str) -> QuerySet[Problem]:
         """Substring search works for Chinese without segmentation; every word must match."""

@@ -23,6 +23,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -62,27 +65,35 @@ logger = logging.getLogger(__name__)
 class Column:
     header: str
     required: bool
-    help: str
+    help: str | Promise
     width: int
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("问题标题", True, "问题的简要概括，不超过 200 字。", 40),
-    Column("具体表现", False, "问题的具体表现、涉及事项和情况说明。", 50),
-    Column("问题来源", True, "本活动设置的问题来源之一，请从下拉列表中选择。", 14),
-    Column("问题方面", True, "本活动设置的问题方面之一，请从下拉列表中选择。", 14),
-    Column("责任单位代码", True, "责任单位在组织架构中的代码，须是您有权登记问题的单位。", 14),
-    Column("责任领导账号", False, "责任领导的登录账号，须对责任单位有认领权限；留空则由该单位任一责任领导认领。", 14),
-    Column("严重程度", False, "一般、较重、严重之一，留空按“一般”处理。", 10),
-    Column("整改类型", False, "立行立改、限期整改、长期坚持之一，留空按“限期整改”处理。", 12),
-    Column("发现日期", True, "日期，可以是 Excel 日期，也可以写成 2026-03-01、2026/3/1 或 2026年3月1日。", 12),
-    Column("整改时限", True, "日期，写法同上，不得早于发现日期。", 12),
-    Column("所属类别", False, "问题类别（一类事）的名称；本活动中还没有该类别时自动新建。", 16),
+    Column("问题标题", True, gettext_lazy("问题的简要概括，不超过 200 字。"), 40),
+    Column("具体表现", False, gettext_lazy("问题的具体表现、涉及事项和情况说明。"), 50),
+    Column("问题来源", True, gettext_lazy("本活动设置的问题来源之一，请从下拉列表中选择。"), 14),
+    Column("问题方面", True, gettext_lazy("本活动设置的问题方面之一，请从下拉列表中选择。"), 14),
+    Column("责任单位代码", True, gettext_lazy("责任单位在组织架构中的代码，须是您有权登记问题的单位。"), 14),
+    Column(
+        "责任领导账号",
+        False,
+        gettext_lazy("责任领导的登录账号，须对责任单位有认领权限；留空则由该单位任一责任领导认领。"),
+        14,
+    ),
+    Column("严重程度", False, gettext_lazy("一般、较重、严重之一，留空按“一般”处理。"), 10),
+    Column("整改类型", False, gettext_lazy("立行立改、限期整改、长期坚持之一，留空按“限期整改”处理。"), 12),
+    Column(
+        "发现日期", True, gettext_lazy("日期，可以是 Excel 日期，也可以写成 2026-03-01、2026/3/1 或 2026年3月1日。"), 12
+    ),
+    Column("整改时限", True, gettext_lazy("日期，写法同上，不得早于发现日期。"), 12),
+    Column("所属类别", False, gettext_lazy("问题类别（一类事）的名称；本活动中还没有该类别时自动新建。"), 16),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 IGNORED_MEASURES_HEADER = "整改措施"
-SEVERITY_BY_LABEL = {str(label): value for value, label in Severity.choices}
-KIND_BY_LABEL = {str(label): value for value, label in Kind.choices}
+# Ledgers are filled in Chinese whatever the page language: the labels they may use are fixed.
+SEVERITY_BY_LABEL: dict[str, str] = {"一般": Severity.NORMAL, "较重": Severity.SERIOUS, "严重": Severity.GRAVE}
+KIND_BY_LABEL: dict[str, str] = {"立行立改": Kind.IMMEDIATE, "限期整改": Kind.DEADLINE, "长期坚持": Kind.LONG_TERM}
 
 
 @dataclass(frozen=True)
@@ -104,7 +115,9 @@ class LedgerRejected(RuleViolation):
 
     def __init__(self, errors: list[RowError], total: int | None = None):
         self.errors = errors
-        super().__init__(f"台账中有 {total or len(errors)} 处错误，未导入任何问题。请修改后重新上传。")
+        super().__init__(
+            _("台账中有 {count} 处错误，未导入任何问题。请修改后重新上传。").format(count=total or len(errors))
+        )
 
     def as_result(self) -> list[dict[str, Any]]:
         return [e.as_dict() for e in self.errors]
@@ -142,9 +155,9 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        parts = [f"已导入 {self.created} 条问题。"]
+        parts = [_("已导入 {count} 条问题。").format(count=self.created)]
         if self.classes_created:
-            parts.append(f"新建问题类别：{'、'.join(self.classes_created)}。")
+            parts.append(_("新建问题类别：{names}。").format(names=_("、").join(self.classes_created)))
         return "".join(parts + self.notes)
 
     def as_result(self) -> dict[str, Any]:
@@ -185,7 +198,7 @@ def _header_positions(header: Iterable[Any] | None) -> tuple[dict[str, int], lis
         if name and name not in positions:
             positions[name] = index
     missing = [c.header for c in COLUMNS if c.required and c.header not in positions]
-    errors = [RowError(1, name, f"缺少表头「{name}」，请使用导入模板。") for name in missing]
+    errors = [RowError(1, name, _("缺少表头「{name}」，请使用导入模板。").format(name=name)) for name in missing]
     return positions, errors
 
 
@@ -195,12 +208,12 @@ def read_ledger(source: IO[bytes]) -> tuple[list[RawRow], list[str], list[RowErr
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception:
         logger.warning("unreadable ledger workbook", exc_info=True)
-        return [], [], [RowError(0, "", "文件无法读取，请上传 Excel 2007 及以上版本的 .xlsx 文件。")]
+        return [], [], [RowError(0, "", _("文件无法读取，请上传 Excel 2007 及以上版本的 .xlsx 文件。"))]
     try:
         return _read_sheet(workbook[LEDGER_SHEET] if LEDGER_SHEET in workbook.sheetnames else workbook.worksheets[0])
     except Exception:
         logger.warning("damaged ledger worksheet", exc_info=True)
-        return [], [], [RowError(0, "", "文件内容已损坏，无法读取，请另存为 .xlsx 后重新上传。")]
+        return [], [], [RowError(0, "", _("文件内容已损坏，无法读取，请另存为 .xlsx 后重新上传。"))]
     finally:
         workbook.close()
 
@@ -227,15 +240,25 @@ def _read_sheet(sheet: Any) -> tuple[list[RawRow], list[str], list[RowError]]:
             skipped_examples += 1
             continue
         if len(rows) >= limit:
-            return [], [], [RowError(number, "", f"单个台账最多导入 {limit} 行，请拆分后分批导入。")]
+            return (
+                [],
+                [],
+                [RowError(number, "", _("单个台账最多导入 {limit} 行，请拆分后分批导入。").format(limit=limit))],
+            )
         measures_given += bool(_text(values.get(IGNORED_MEASURES_HEADER)))
         rows.append(RawRow(number, values))
     if skipped_examples:
-        notes.append(f"已跳过 {skipped_examples} 行示例（问题标题以“{EXAMPLE_MARK}”开头）。")
+        notes.append(
+            _("已跳过 {count} 行示例（问题标题以“{mark}”开头）。").format(count=skipped_examples, mark=EXAMPLE_MARK)
+        )
     if measures_given:
-        notes.append(f"“{IGNORED_MEASURES_HEADER}”列的内容未导入（{measures_given} 行）：整改措施请在问题认领后制定。")
+        notes.append(
+            _("“{column}”列的内容未导入（{count} 行）：整改措施请在问题认领后制定。").format(
+                column=IGNORED_MEASURES_HEADER, count=measures_given
+            )
+        )
     if not rows:
-        return [], notes, [RowError(0, "", "台账中没有问题数据。")]
+        return [], notes, [RowError(0, "", _("台账中没有问题数据。"))]
     return rows, notes, []
 
 
@@ -313,10 +336,16 @@ class _RowChecker:
         found_on = self._date(raw.row, "发现日期", v["发现日期"])
         deadline = self._date(raw.row, "整改时限", v["整改时限"])
         if found_on and deadline and deadline < found_on:
-            self.fail(raw.row, "整改时限", f"整改时限 {deadline:%Y-%m-%d} 早于发现日期 {found_on:%Y-%m-%d}。")
+            self.fail(
+                raw.row,
+                "整改时限",
+                _("整改时限 {deadline} 早于发现日期 {found_on}。").format(
+                    deadline=f"{deadline:%Y-%m-%d}", found_on=f"{found_on:%Y-%m-%d}"
+                ),
+            )
         class_name = _text(v["所属类别"])
         if len(class_name) > 100:
-            self.fail(raw.row, "所属类别", "类别名称不能超过 100 字。")
+            self.fail(raw.row, "所属类别", _("类别名称不能超过 100 字。"))
         if unit and title:
             self._duplicate(raw.row, unit, title)
         if len(self.errors) > before or not (channel and aspect and unit and found_on and deadline):
@@ -338,30 +367,40 @@ class _RowChecker:
 
     def _title(self, row: int, title: str) -> str:
         if not title:
-            self.fail(row, "问题标题", "问题标题不能为空。")
+            self.fail(row, "问题标题", _("问题标题不能为空。"))
         elif len(title) > 200:
-            self.fail(row, "问题标题", f"问题标题有 {len(title)} 字，不能超过 200 字。")
+            self.fail(row, "问题标题", _("问题标题有 {length} 字，不能超过 200 字。").format(length=len(title)))
         return title
 
     def _named(self, row: int, column: str, name: str, options: dict[str, Any]) -> Any:
         if not name:
-            self.fail(row, column, f"{column}不能为空。")
+            self.fail(row, column, _("{column}不能为空。").format(column=column))
             return None
         if name not in options:
-            self.fail(row, column, f"「{name}」不是本活动的{column}，可选：{'、'.join(options) or '（尚未设置）'}。")
+            self.fail(
+                row,
+                column,
+                _("「{name}」不是本活动的{column}，可选：{options}。").format(
+                    name=name, column=column, options=_("、").join(options) or _("（尚未设置）")
+                ),
+            )
         return options.get(name)
 
     def _unit(self, row: int, code: str) -> Unit | None:
         column = "责任单位代码"
         unit = self.units.get(code)
         if not code:
-            self.fail(row, column, "责任单位代码不能为空。")
+            self.fail(row, column, _("责任单位代码不能为空。"))
         elif unit is None:
-            self.fail(row, column, f"找不到代码为「{code}」的单位。")
+            self.fail(row, column, _("找不到代码为「{code}」的单位。").format(code=code))
         elif not paths.is_within(unit.path, self.campaign.unit.path):
-            self.fail(row, column, f"单位「{unit}」不在活动「{self.campaign}」的范围内。")
+            self.fail(
+                row,
+                column,
+                _("单位「{unit}」不在活动「{campaign}」的范围内。").format(unit=unit, campaign=self.campaign),
+            )
         elif not (scope.can(self.user, Perm.FILE_PROBLEM, unit.path) and scope.can(self.user, Perm.IMPORT, unit.path)):
-            self.fail(row, column, f"单位「{unit}」（{code}）不在您可登记问题的范围内。")
+            self.fail(row, column, _("单位「{unit}」（{code}）不在您可登记问题的范围内。").format(unit=unit, code=code))
         else:
             return unit
         return None
@@ -371,34 +410,54 @@ class _RowChecker:
             return None
         leader = self.leaders.get(username)
         if leader is None:
-            self.fail(row, "责任领导账号", f"找不到账号「{username}」。")
+            self.fail(row, "责任领导账号", _("找不到账号「{username}」。").format(username=username))
         elif unit is not None and not scope.can(leader, Perm.CLAIM, unit.path):
-            self.fail(row, "责任领导账号", f"账号「{username}」（{leader}）对单位「{unit}」没有认领问题的权限。")
+            self.fail(
+                row,
+                "责任领导账号",
+                _("账号「{username}」（{leader}）对单位「{unit}」没有认领问题的权限。").format(
+                    username=username, leader=leader, unit=unit
+                ),
+            )
         return leader
 
     def _choice(self, row: int, column: str, label: str, options: dict[str, str], default: str) -> str:
         if not label:
             return default
         if label not in options:
-            self.fail(row, column, f"「{label}」不是有效的{column}，可选：{'、'.join(options)}。")
+            self.fail(
+                row,
+                column,
+                _("「{label}」不是有效的{column}，可选：{options}。").format(
+                    label=label, column=column, options=_("、").join(options)
+                ),
+            )
             return default
         return options[label]
 
     def _date(self, row: int, column: str, value: Any) -> dt.date | None:
         if _text(value) == "":
-            self.fail(row, column, f"{column}不能为空。")
+            self.fail(row, column, _("{column}不能为空。").format(column=column))
             return None
         parsed = parse_date(value)
         if parsed is None:
-            self.fail(row, column, f"「{_text(value)}」不是有效日期，请写成 2026-03-01 这样的格式。")
+            self.fail(
+                row, column, _("「{value}」不是有效日期，请写成 2026-03-01 这样的格式。").format(value=_text(value))
+            )
         return parsed
 
     def _duplicate(self, row: int, unit: Unit, title: str) -> None:
         key = (unit.pk, title)
         if key in self.existing:
-            self.fail(row, "问题标题", f"单位「{unit}」已有同名问题 {self.existing[key]}，请勿重复导入。")
+            self.fail(
+                row,
+                "问题标题",
+                _("单位「{unit}」已有同名问题 {number}，请勿重复导入。").format(unit=unit, number=self.existing[key]),
+            )
         elif key in self.seen:
-            self.fail(row, "问题标题", f"与第 {self.seen[key]} 行重复（同一责任单位、同一问题标题）。")
+            self.fail(
+                row, "问题标题", _("与第 {row} 行重复（同一责任单位、同一问题标题）。").format(row=self.seen[key])
+            )
         else:
             self.seen[key] = row
 
@@ -460,8 +519,8 @@ def _file(user: Any, campaign: Campaign, row: LedgerRow, problem_class: ProblemC
 
 def _rule_message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc) or "无权执行此操作。"
+        return _("；").join(exc.messages)
+    return str(exc) or _("无权执行此操作。")
 
 
 def file_rows(user: Any, campaign: Campaign, rows: list[LedgerRow], progress: Progress) -> ImportReport:
@@ -485,9 +544,9 @@ def file_rows(user: Any, campaign: Campaign, rows: list[LedgerRow], progress: Pr
 
 def _require_importer(user: Any, campaign: Campaign) -> None:
     if not scope.has_perm_anywhere(user, Perm.IMPORT):
-        raise NotAllowed("您无权导入整改台账。")
+        raise NotAllowed(_("您无权导入整改台账。"))
     if not visible_campaigns(user).filter(pk=campaign.pk).exists():
-        raise NotAllowed("您不参与该活动，不能向其导入台账。")
+        raise NotAllowed(_("您不参与该活动，不能向其导入台账。"))
 
 
 def _no_progress(percent: int, message: str) -> None:
@@ -498,7 +557,10 @@ def _capped(errors: list[RowError]) -> list[RowError]:
     if len(errors) <= MAX_REPORTED_ERRORS:
         return errors
     hidden = len(errors) - MAX_REPORTED_ERRORS
-    return [*errors[:MAX_REPORTED_ERRORS], RowError(0, "", f"另有 {hidden} 处错误未列出，请先修改以上错误。")]
+    return [
+        *errors[:MAX_REPORTED_ERRORS],
+        RowError(0, "", _("另有 {count} 处错误未列出，请先修改以上错误。").format(count=hidden)),
+    ]
 
 
 def import_ledger(
@@ -596,6 +658,10 @@ TEMPLATE_ROWS = 2000
 OPTIONS_SHEET = "下拉选项"
 
 
+def _label_of(labels: dict[str, str], value: str) -> str:
+    return next(label for label, v in labels.items() if v == value)
+
+
 def _example_unit(user: Any, campaign: Campaign) -> Unit:
     for top in scope.scope_paths(user, Perm.FILE_PROBLEM):
         if paths.is_within(top, campaign.unit.path):
@@ -631,8 +697,8 @@ def _add_dropdowns(sheet: Any, ranges: dict[str, str]) -> None:
             formula1=formula,
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle="输入有误",
-            error=f"请从下拉列表中选择{header}。",
+            errorTitle=_("输入有误"),
+            error=_("请从下拉列表中选择{column}。").format(column=header),
         )
         validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
         sheet.add_data_validation(validation)
@@ -651,13 +717,13 @@ def _ledger_sheet(workbook: Workbook, user: Any, campaign: Campaign) -> Any:
     aspect = Aspect.objects.filter(campaign=campaign).first()
     today = timezone.localdate()
     example = {
-        "问题标题": f"{EXAMPLE_MARK}窗口服务态度生硬，群众办事体验差",
-        "具体表现": "本行为填写示例，导入时自动跳过；可删除或覆盖。",
+        "问题标题": EXAMPLE_MARK + _("窗口服务态度生硬，群众办事体验差"),
+        "具体表现": _("本行为填写示例，导入时自动跳过；可删除或覆盖。"),
         "问题来源": channel.name if channel else "",
         "问题方面": aspect.name if aspect else "",
         "责任单位代码": _example_unit(user, campaign).code,
-        "严重程度": str(Severity.NORMAL.label),
-        "整改类型": str(Kind.DEADLINE.label),
+        "严重程度": _label_of(SEVERITY_BY_LABEL, Severity.NORMAL),
+        "整改类型": _label_of(KIND_BY_LABEL, Kind.DEADLINE),
         "发现日期": today,
         "整改时限": today + dt.timedelta(days=30),
     }
@@ -672,20 +738,20 @@ def _ledger_sheet(workbook: Workbook, user: Any, campaign: Campaign) -> Any:
 
 
 def _help_sheet(workbook: Workbook, campaign: Campaign) -> None:
-    sheet = workbook.create_sheet("填写说明", 1)
-    sheet.append(["列名", "是否必填", "填写说明"])
+    sheet = workbook.create_sheet(_("填写说明"), 1)
+    sheet.append([_("列名"), _("是否必填"), _("填写说明")])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column in COLUMNS:
-        sheet.append([column.header, "必填" if column.required else "选填", column.help])
+        sheet.append([column.header, _("必填") if column.required else _("选填"), str(column.help)])
     sheet.append([])
     for note in (
-        f"本模板适用于活动「{campaign}」，问题来源和问题方面的下拉选项取自该活动的设置。",
-        "第 1 行为表头，请勿修改；红色表头为必填列，灰色为选填列。",
-        f"问题标题以“{EXAMPLE_MARK}”开头的行视为示例，导入时跳过。",
-        "台账中任何一行有错误时，整个文件都不会导入；请按错误清单逐条修改后重新上传。",
-        "同一责任单位下问题标题相同的问题视为重复，不会重复导入。",
-        f"整改措施不在导入时填写，请在问题认领后由责任领导制定。单个文件最多 {max_rows()} 行。",
+        _("本模板适用于活动「{campaign}」，问题来源和问题方面的下拉选项取自该活动的设置。").format(campaign=campaign),
+        _("第 1 行为表头，请勿修改；红色表头为必填列，灰色为选填列。"),
+        _("问题标题以“{mark}”开头的行视为示例，导入时跳过。").format(mark=EXAMPLE_MARK),
+        _("台账中任何一行有错误时，整个文件都不会导入；请按错误清单逐条修改后重新上传。"),
+        _("同一责任单位下问题标题相同的问题视为重复，不会重复导入。"),
+        _("整改措施不在导入时填写，请在问题认领后由责任领导制定。单个文件最多 {limit} 行。").format(limit=max_rows()),
     ):
         sheet.append([note])
     sheet.column_dimensions["A"].width = 16

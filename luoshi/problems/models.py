@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.scope import ScopedQuerySet
 from luoshi.core.models import Scoped, TimeStamped
@@ -13,17 +14,17 @@ USER = settings.AUTH_USER_MODEL
 class ProblemClass(TimeStamped, Scoped):
     """A class of similar problems (一类事) so that one fix serves them all."""
 
-    campaign = models.ForeignKey("campaigns.Campaign", verbose_name="活动", on_delete=models.CASCADE)
-    name = models.CharField("名称", max_length=100)
-    description = models.TextField("说明", blank=True)
-    unit = models.ForeignKey("orgs.Unit", verbose_name="归口单位", on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("活动"), on_delete=models.CASCADE)
+    name = models.CharField(_("名称"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("归口单位"), on_delete=models.PROTECT, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "问题类别"
-        verbose_name_plural = "问题类别"
+        verbose_name = _("问题类别")
+        verbose_name_plural = _("问题类别")
 
     def __str__(self) -> str:
         return self.name
@@ -33,41 +34,41 @@ class Problem(TimeStamped, Scoped):
     """A problem on the rectification list (问题清单中的问题)."""
 
     campaign = models.ForeignKey(
-        "campaigns.Campaign", verbose_name="活动", on_delete=models.PROTECT, related_name="problems"
+        "campaigns.Campaign", verbose_name=_("活动"), on_delete=models.PROTECT, related_name="problems"
     )
-    title = models.CharField("问题", max_length=200)
-    description = models.TextField("具体表现", blank=True)
-    channel = models.ForeignKey("campaigns.Channel", verbose_name="来源", on_delete=models.PROTECT, related_name="+")
-    aspect = models.ForeignKey("campaigns.Aspect", verbose_name="方面", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("orgs.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="problems")
+    title = models.CharField(_("问题"), max_length=200)
+    description = models.TextField(_("具体表现"), blank=True)
+    channel = models.ForeignKey("campaigns.Channel", verbose_name=_("来源"), on_delete=models.PROTECT, related_name="+")
+    aspect = models.ForeignKey("campaigns.Aspect", verbose_name=_("方面"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="problems")
     responsible_leader = models.ForeignKey(
-        USER, verbose_name="责任领导", null=True, blank=True, on_delete=models.PROTECT, related_name="led_problems"
+        USER, verbose_name=_("责任领导"), null=True, blank=True, on_delete=models.PROTECT, related_name="led_problems"
     )
-    severity = models.CharField("严重程度", max_length=10, choices=Severity.choices, default=Severity.NORMAL)
-    kind = models.CharField("整改类型", max_length=10, choices=Kind.choices, default=Kind.DEADLINE)
-    found_on = models.DateField("发现日期")
-    deadline = models.DateField("整改时限")
-    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.PENDING_CLAIM)
-    light = models.CharField("预警", max_length=10, choices=Light.choices, default=Light.GREEN)
+    severity = models.CharField(_("严重程度"), max_length=10, choices=Severity.choices, default=Severity.NORMAL)
+    kind = models.CharField(_("整改类型"), max_length=10, choices=Kind.choices, default=Kind.DEADLINE)
+    found_on = models.DateField(_("发现日期"))
+    deadline = models.DateField(_("整改时限"))
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.PENDING_CLAIM)
+    light = models.CharField(_("预警"), max_length=10, choices=Light.choices, default=Light.GREEN)
     problem_class = models.ForeignKey(
         ProblemClass,
-        verbose_name="所属类别",
+        verbose_name=_("所属类别"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="problems",
     )
-    filed_by = models.ForeignKey(USER, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+")
-    claimed_at = models.DateTimeField("认领时间", null=True, blank=True)
-    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
-    version = models.PositiveIntegerField("版本", default=1)
+    filed_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
-        verbose_name = "问题"
-        verbose_name_plural = "问题"
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题")
         indexes = [
             models.Index(fields=["org_path", "state"]),
             models.Index(fields=["campaign", "state"]),
@@ -91,24 +92,24 @@ class Problem(TimeStamped, Scoped):
 class Measure(TimeStamped, Scoped):
     """A rectification measure (整改措施) with its own owner and deadline."""
 
-    problem = models.ForeignKey(Problem, verbose_name="问题", on_delete=models.CASCADE, related_name="measures")
-    text = models.TextField("措施内容")
-    owner_unit = models.ForeignKey("orgs.Unit", verbose_name="牵头单位", on_delete=models.PROTECT, related_name="+")
+    problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="measures")
+    text = models.TextField(_("措施内容"))
+    owner_unit = models.ForeignKey("orgs.Unit", verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(
-        USER, verbose_name="牵头领导", null=True, blank=True, on_delete=models.PROTECT, related_name="measures"
+        USER, verbose_name=_("牵头领导"), null=True, blank=True, on_delete=models.PROTECT, related_name="measures"
     )
-    owner_name = models.CharField("牵头领导姓名", max_length=50, blank=True)
-    deadline = models.DateField("完成时限")
-    state = models.CharField("状态", max_length=20, choices=MeasureState.choices, default=MeasureState.IN_PROGRESS)
-    done_at = models.DateTimeField("完成时间", null=True, blank=True)
-    version = models.PositiveIntegerField("版本", default=1)
+    owner_name = models.CharField(_("牵头领导姓名"), max_length=50, blank=True)
+    deadline = models.DateField(_("完成时限"))
+    state = models.CharField(_("状态"), max_length=20, choices=MeasureState.choices, default=MeasureState.IN_PROGRESS)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["problem", "id"]
-        verbose_name = "整改措施"
-        verbose_name_plural = "整改措施"
+        verbose_name = _("整改措施")
+        verbose_name_plural = _("整改措施")
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -117,19 +118,19 @@ class Measure(TimeStamped, Scoped):
 class ProgressEntry(TimeStamped, Scoped):
     """A progress report on a problem (整改进展), optionally about one measure."""
 
-    problem = models.ForeignKey(Problem, verbose_name="问题", on_delete=models.CASCADE, related_name="progress")
+    problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="progress")
     measure = models.ForeignKey(
-        Measure, verbose_name="措施", null=True, blank=True, on_delete=models.SET_NULL, related_name="progress"
+        Measure, verbose_name=_("措施"), null=True, blank=True, on_delete=models.SET_NULL, related_name="progress"
     )
-    author = models.ForeignKey(USER, verbose_name="报送人", null=True, on_delete=models.SET_NULL, related_name="+")
-    text = models.TextField("进展情况")
+    author = models.ForeignKey(USER, verbose_name=_("报送人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("进展情况"))
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["problem", "created_at", "id"]
-        verbose_name = "整改进展"
-        verbose_name_plural = "整改进展"
+        verbose_name = _("整改进展")
+        verbose_name_plural = _("整改进展")
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -138,19 +139,23 @@ class ProgressEntry(TimeStamped, Scoped):
 class Evidence(TimeStamped, Scoped):
     """An evidence file (佐证材料) attached to a progress entry."""
 
-    progress = models.ForeignKey(ProgressEntry, verbose_name="进展", on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField("文件", upload_to="evidence/%Y/%m/")
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=100)
-    size = models.PositiveBigIntegerField("大小")
+    progress = models.ForeignKey(
+        ProgressEntry, verbose_name=_("进展"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小"))
     sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(USER, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        USER, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "佐证材料"
-        verbose_name_plural = "佐证材料"
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
 
     def __str__(self) -> str:
         return self.original_name
@@ -159,22 +164,24 @@ class Evidence(TimeStamped, Scoped):
 class ClosureRequest(TimeStamped, Scoped):
     """A request to close a problem (销号申请), signed off by the unit's leader, decided by the reviewing level."""
 
-    problem = models.ForeignKey(Problem, verbose_name="问题", on_delete=models.CASCADE, related_name="closure_requests")
-    requested_by = models.ForeignKey(USER, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
-    summary = models.TextField("整改情况说明")
-    state = models.CharField("状态", max_length=10, choices=RequestState.choices, default=RequestState.PENDING)
-    decided_by = models.ForeignKey(
-        USER, verbose_name="审核人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="closure_requests"
     )
-    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
-    decision_note = models.TextField("审核意见", blank=True)
+    requested_by = models.ForeignKey(USER, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField(_("整改情况说明"))
+    state = models.CharField(_("状态"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING)
+    decided_by = models.ForeignKey(
+        USER, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
-        verbose_name = "销号申请"
-        verbose_name_plural = "销号申请"
+        verbose_name = _("销号申请")
+        verbose_name_plural = _("销号申请")
 
     def __str__(self) -> str:
         return f"{self.problem} · {self.get_state_display()}"
@@ -183,24 +190,24 @@ class ClosureRequest(TimeStamped, Scoped):
 class ExtensionRequest(TimeStamped, Scoped):
     """A request to move a problem's deadline (延期申请), asked before the deadline passes."""
 
-    problem = models.ForeignKey(Problem, verbose_name="问题", on_delete=models.CASCADE, related_name="extensions")
-    requested_by = models.ForeignKey(USER, verbose_name="申请人", on_delete=models.PROTECT, related_name="+")
-    old_deadline = models.DateField("原时限")
-    new_deadline = models.DateField("申请时限")
-    reason = models.TextField("理由")
-    state = models.CharField("状态", max_length=10, choices=RequestState.choices, default=RequestState.PENDING)
+    problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(USER, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    old_deadline = models.DateField(_("原时限"))
+    new_deadline = models.DateField(_("申请时限"))
+    reason = models.TextField(_("理由"))
+    state = models.CharField(_("状态"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING)
     decided_by = models.ForeignKey(
-        USER, verbose_name="审批人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        USER, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
-    decision_note = models.TextField("审批意见", blank=True)
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
-        verbose_name = "延期申请"
-        verbose_name_plural = "延期申请"
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
 
     def __str__(self) -> str:
         return f"{self.problem} → {self.new_deadline}"
@@ -209,20 +216,20 @@ class ExtensionRequest(TimeStamped, Scoped):
 class ProblemEvent(Scoped):
     """One entry of a problem's timeline (处理记录), separate from the security audit log."""
 
-    problem = models.ForeignKey(Problem, verbose_name="问题", on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间")
-    actor = models.ForeignKey(USER, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+")
-    kind = models.CharField("事项", max_length=30, choices=EventKind.choices)
-    from_state = models.CharField("原状态", max_length=20, choices=State.choices, blank=True)
-    to_state = models.CharField("新状态", max_length=20, choices=State.choices, blank=True)
-    note = models.TextField("说明", blank=True)
+    problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(USER, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(_("事项"), max_length=30, choices=EventKind.choices)
+    from_state = models.CharField(_("原状态"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=State.choices, blank=True)
+    note = models.TextField(_("说明"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["problem", "at", "id"]
-        verbose_name = "处理记录"
-        verbose_name_plural = "处理记录"
+        verbose_name = _("处理记录")
+        verbose_name_plural = _("处理记录")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
@@ -24,6 +25,7 @@ from luoshi.audit.services import record, record_change, snapshot
 from luoshi.campaigns.models import Aspect, Campaign, Channel
 from luoshi.core import paths
 from luoshi.core.errors import Conflict, RuleViolation
+from luoshi.core.i18n import record_text
 from luoshi.core.uploads import CheckedUpload, check_upload
 from luoshi.orgs.models import Unit
 from luoshi.problems import workflow
@@ -75,33 +77,43 @@ def _event(problem: Problem, actor: Any, kind: str, note: str = "", from_state: 
 def _locked(problem: Problem, version: int | None) -> Problem:
     fresh = Problem.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=problem.pk)
     if version is not None and fresh.version != version:
-        raise Conflict("该问题已被他人修改，请刷新页面后重试。")
+        raise Conflict(_("该问题已被他人修改，请刷新页面后重试。"))
     return fresh
 
 
 def _check_refs(campaign: Campaign, channel: Channel, aspect: Aspect, problem_class: ProblemClass | None) -> None:
     if channel.campaign_id != campaign.pk:
-        raise RuleViolation(f"问题来源「{channel}」不属于活动「{campaign}」。")
+        raise RuleViolation(
+            _("问题来源「{channel}」不属于活动「{campaign}」。").format(channel=channel, campaign=campaign)
+        )
     if aspect.campaign_id != campaign.pk:
-        raise RuleViolation(f"问题方面「{aspect}」不属于活动「{campaign}」。")
+        raise RuleViolation(
+            _("问题方面「{aspect}」不属于活动「{campaign}」。").format(aspect=aspect, campaign=campaign)
+        )
     if problem_class is not None and problem_class.campaign_id != campaign.pk:
-        raise RuleViolation(f"问题类别「{problem_class}」不属于活动「{campaign}」。")
+        raise RuleViolation(
+            _("问题类别「{problem_class}」不属于活动「{campaign}」。").format(
+                problem_class=problem_class, campaign=campaign
+            )
+        )
 
 
 def _check_unit(campaign: Campaign, unit: Unit) -> None:
     if not paths.is_within(unit.path, campaign.unit.path):
-        raise RuleViolation(f"单位「{unit}」不在活动「{campaign}」的范围内。")
+        raise RuleViolation(_("单位「{unit}」不在活动「{campaign}」的范围内。").format(unit=unit, campaign=campaign))
 
 
 def _check_dates(found_on: date, deadline: date) -> None:
     if deadline < found_on:
-        raise RuleViolation("整改时限不能早于发现日期。")
+        raise RuleViolation(_("整改时限不能早于发现日期。"))
 
 
 def _check_leader(leader: Any, unit: Unit) -> None:
     """A named responsible leader must be able to claim problems of the unit, or nobody could."""
     if leader is not None and not scope.can(leader, Perm.CLAIM, unit.path):
-        raise RuleViolation(f"「{leader}」不是单位「{unit}」的责任领导，不能指定为该问题的责任领导。")
+        raise RuleViolation(
+            _("「{leader}」不是单位「{unit}」的责任领导，不能指定为该问题的责任领导。").format(leader=leader, unit=unit)
+        )
 
 
 def _refresh_light(problem: Problem) -> None:
@@ -125,15 +137,15 @@ def file_problem(
     problem_class: ProblemClass | None = None,
 ) -> Problem:
     """登记问题: a new problem enters the list waiting to be claimed."""
-    scope.require(actor, Perm.FILE_PROBLEM, unit.path, "您无权为该单位登记问题。")
+    scope.require(actor, Perm.FILE_PROBLEM, unit.path, _("您无权为该单位登记问题。"))
     if not campaign.is_active:
-        raise RuleViolation(f"活动「{campaign}」已结束，不能再登记问题。")
+        raise RuleViolation(_("活动「{campaign}」已结束，不能再登记问题。").format(campaign=campaign))
     _check_unit(campaign, unit)
     _check_refs(campaign, channel, aspect, problem_class)
     _check_dates(found_on, deadline)
     _check_leader(responsible_leader, unit)
     if not title.strip():
-        raise RuleViolation("问题标题不能为空。")
+        raise RuleViolation(_("问题标题不能为空。"))
     problem = Problem(
         campaign=campaign,
         title=title.strip(),
@@ -162,20 +174,20 @@ def file_problem(
 def _real_changes(problem: Problem, changes: dict[str, Any]) -> dict[str, Any]:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise RuleViolation(f"字段 {', '.join(sorted(unknown))} 不可修改。")
+        raise RuleViolation(_("字段 {fields} 不可修改。").format(fields=", ".join(sorted(unknown))))
     return {field: value for field, value in changes.items() if getattr(problem, field) != value}
 
 
 def _check_edit(actor: Any, fresh: Problem, changes: dict[str, Any]) -> None:
     if fresh.state == State.CLOSED:
-        raise RuleViolation("已销号的问题不能修改，如需继续整改请先重新打开。")
+        raise RuleViolation(_("已销号的问题不能修改，如需继续整改请先重新打开。"))
     if "deadline" in changes and fresh.state != State.PENDING_CLAIM:
-        scope.require(actor, Perm.APPROVE_EXTENSION, fresh, "问题认领后，整改时限只能通过延期申请调整。")
+        scope.require(actor, Perm.APPROVE_EXTENSION, fresh, _("问题认领后，整改时限只能通过延期申请调整。"))
     if "unit" in changes:
-        scope.require(actor, Perm.EDIT_PROBLEM, changes["unit"].path, "您无权把问题移交给该单位。")
+        scope.require(actor, Perm.EDIT_PROBLEM, changes["unit"].path, _("您无权把问题移交给该单位。"))
         _check_unit(fresh.campaign, changes["unit"])
     if "title" in changes and not str(changes["title"]).strip():
-        raise RuleViolation("问题标题不能为空。")
+        raise RuleViolation(_("问题标题不能为空。"))
 
 
 def edit_problem(actor: Any, problem: Problem, version: int, **changes: Any) -> Problem:
@@ -207,7 +219,7 @@ def edit_problem(actor: Any, problem: Problem, version: int, **changes: Any) -> 
 
 
 def _field_labels(changes: dict[str, Any]) -> str:
-    fields = {f.name: str(f.verbose_name) for f in Problem._meta.concrete_fields}
+    fields = {f.name: record_text(f.verbose_name) for f in Problem._meta.concrete_fields}
     return "修改了" + "、".join(fields[name] for name in changes)
 
 
@@ -221,12 +233,17 @@ def _move_children(problem: Problem, new_path: str) -> None:
 def _start(actor: Any, problem: Problem, action: str, version: int | None) -> tuple[Problem, workflow.Transition]:
     """Check scope, version and state of a transition on the locked row; nothing is written yet."""
     step = workflow.TRANSITIONS[action]
-    message = f"您无权执行「{step.label}」。"
+    message = _("您无权执行「{action}」。").format(action=step.label)
     scope.require(actor, step.perm, problem, message)
     fresh = _locked(problem, version)
     scope.require(actor, step.perm, fresh, message)
     workflow.transition(action, fresh.state)
     return fresh, step
+
+
+def _record_detail(step: workflow.Transition, note: str) -> str:
+    """The audit detail of a transition, a record kept in the platform's default language."""
+    return f"{record_text(step.label)}{'：' + note if note else ''}"[:200]
 
 
 def _finish(actor: Any, fresh: Problem, step: workflow.Transition, note: str = "", **fields: Any) -> Problem:
@@ -248,7 +265,7 @@ def _finish(actor: Any, fresh: Problem, step: workflow.Transition, note: str = "
         obj=fresh,
         before={k: before.get(k) for k in changed},
         after={k: after[k] for k in changed},
-        detail=f"{step.label}{'：' + note if note else ''}"[:200],
+        detail=_record_detail(step, note),
     )
     return fresh
 
@@ -258,7 +275,9 @@ def claim(actor: Any, problem: Problem, version: int | None = None) -> Problem:
     """认领: the responsible leader takes the problem on; it moves to 整改中."""
     fresh, step = _start(actor, problem, "claim", version)
     if fresh.responsible_leader_id and fresh.responsible_leader_id != actor.pk:
-        raise RuleViolation(f"该问题已指定责任领导「{fresh.responsible_leader}」，只能由其认领。")
+        raise RuleViolation(
+            _("该问题已指定责任领导「{leader}」，只能由其认领。").format(leader=fresh.responsible_leader)
+        )
     return _finish(actor, fresh, step, responsible_leader=actor, claimed_at=timezone.now())
 
 
@@ -273,15 +292,19 @@ def add_measure(
     owner_name: str = "",
 ) -> Measure:
     """制定整改措施 for a claimed problem; each measure has its own owner and deadline."""
-    message = "您无权为该问题制定整改措施。"
+    message = _("您无权为该问题制定整改措施。")
     scope.require(actor, Perm.MANAGE_MEASURES, problem, message)
     with transaction.atomic():
         fresh = _locked(problem, None)
         scope.require(actor, Perm.MANAGE_MEASURES, fresh, message)
         if fresh.state != State.RECTIFYING:
-            raise RuleViolation(f"问题当前状态为「{fresh.get_state_display()}」，只有整改中的问题才能新增整改措施。")
+            raise RuleViolation(
+                _("问题当前状态为「{state}」，只有整改中的问题才能新增整改措施。").format(
+                    state=fresh.get_state_display()
+                )
+            )
         if not text.strip():
-            raise RuleViolation("措施内容不能为空。")
+            raise RuleViolation(_("措施内容不能为空。"))
         _check_unit(fresh.campaign, owner_unit)
         measure = Measure.objects.create(
             problem=fresh,
@@ -299,18 +322,20 @@ def add_measure(
 
 def complete_measure(actor: Any, measure: Measure, version: int | None = None) -> Measure:
     """措施完成, while the problem is being rectified."""
-    message = "您无权更新该措施。"
+    message = _("您无权更新该措施。")
     scope.require(actor, Perm.REPORT_PROGRESS, measure, message)
     with transaction.atomic():
         problem = _locked(measure.problem, None)
         fresh = Measure.objects.select_for_update().get(pk=measure.pk)
         scope.require(actor, Perm.REPORT_PROGRESS, fresh, message)
         if version is not None and fresh.version != version:
-            raise Conflict("该措施已被他人修改，请刷新页面后重试。")
+            raise Conflict(_("该措施已被他人修改，请刷新页面后重试。"))
         if fresh.state == MeasureState.DONE:
-            raise RuleViolation("该措施已经完成。")
+            raise RuleViolation(_("该措施已经完成。"))
         if problem.state != State.RECTIFYING:
-            raise RuleViolation(f"问题当前状态为「{problem.get_state_display()}」，不能更新措施。")
+            raise RuleViolation(
+                _("问题当前状态为「{state}」，不能更新措施。").format(state=problem.get_state_display())
+            )
         before = snapshot(fresh)
         fresh.state, fresh.done_at, fresh.version = MeasureState.DONE, timezone.now(), fresh.version + 1
         fresh.save()
@@ -344,7 +369,7 @@ def report_progress(
     version: int | None = None,
 ) -> ProgressEntry:
     """报送进展 with evidence files; every file is checked before anything is stored."""
-    message = "您无权报送该问题的进展。"
+    message = _("您无权报送该问题的进展。")
     scope.require(actor, Perm.REPORT_PROGRESS, problem, message)
     uploads = list(files)
     stored: list[Evidence] = []
@@ -353,11 +378,13 @@ def report_progress(
             fresh = _locked(problem, version)
             scope.require(actor, Perm.REPORT_PROGRESS, fresh, message)
             if fresh.state != State.RECTIFYING:
-                raise RuleViolation(f"问题当前状态为「{fresh.get_state_display()}」，不能报送进展。")
+                raise RuleViolation(
+                    _("问题当前状态为「{state}」，不能报送进展。").format(state=fresh.get_state_display())
+                )
             if measure is not None and measure.problem_id != fresh.pk:
-                raise RuleViolation("所选措施不属于该问题。")
+                raise RuleViolation(_("所选措施不属于该问题。"))
             if not text.strip():
-                raise RuleViolation("进展情况不能为空。")
+                raise RuleViolation(_("进展情况不能为空。"))
             checked = [check_upload(f) for f in uploads]
             entry = ProgressEntry.objects.create(
                 problem=fresh, org_path=fresh.org_path, measure=measure, author=actor, text=text.strip()
@@ -378,12 +405,12 @@ def request_closure(actor: Any, problem: Problem, *, summary: str, version: int 
     """申请销号: the unit's leader signs off with evidence; all measures must be done."""
     fresh, step = _start(actor, problem, "request_closure", version)
     if not summary.strip():
-        raise RuleViolation("请填写整改情况说明。")
+        raise RuleViolation(_("请填写整改情况说明。"))
     open_measures = fresh.measures.exclude(state=MeasureState.DONE).count()
     if open_measures:
-        raise RuleViolation(f"还有 {open_measures} 项整改措施未完成，不能申请销号。")
+        raise RuleViolation(_("还有 {count} 项整改措施未完成，不能申请销号。").format(count=open_measures))
     if not Evidence.objects.filter(progress__problem=fresh).exists():
-        raise RuleViolation("申请销号前请先上传佐证材料。")
+        raise RuleViolation(_("申请销号前请先上传佐证材料。"))
     fresh = _finish(actor, fresh, step, note=summary.strip()[:200])
     closure = ClosureRequest.objects.create(
         problem=fresh, org_path=fresh.org_path, requested_by=actor, summary=summary.strip()
@@ -395,7 +422,7 @@ def request_closure(actor: Any, problem: Problem, *, summary: str, version: int 
 def _pending_closure(problem: Problem) -> ClosureRequest:
     closure = problem.closure_requests.select_for_update().filter(state=RequestState.PENDING).first()
     if closure is None:
-        raise RuleViolation("没有待审核的销号申请。")
+        raise RuleViolation(_("没有待审核的销号申请。"))
     return closure
 
 
@@ -406,14 +433,14 @@ def _decide_closure(
     fresh, step = _start(actor, problem, action, version)
     closure = _pending_closure(fresh)
     if closure.requested_by_id == actor.pk:
-        raise RuleViolation("销号须由审核层级的其他人员审核，不能审核自己的申请。")
+        raise RuleViolation(_("销号须由审核层级的其他人员审核，不能审核自己的申请。"))
     if action == "send_back" and not note:
-        raise RuleViolation("退回时请填写理由。")
+        raise RuleViolation(_("退回时请填写理由。"))
     before = snapshot(closure)
     closure.state = RequestState.APPROVED if action == "approve_closure" else RequestState.REJECTED
     closure.decided_by, closure.decided_at, closure.decision_note = actor, timezone.now(), note
     closure.save()
-    record_change(actor, closure, before, detail=step.label)
+    record_change(actor, closure, before, detail=_record_detail(step, ""))
     return _finish(actor, fresh, step, note=note, **fields)
 
 
@@ -434,7 +461,7 @@ def reopen(actor: Any, problem: Problem, *, reason: str, version: int | None = N
     """回头看: the office reopens a closed problem after a later re-check."""
     fresh, step = _start(actor, problem, "reopen", version)
     if not reason.strip():
-        raise RuleViolation("重新打开时请填写回头看发现的情况。")
+        raise RuleViolation(_("重新打开时请填写回头看发现的情况。"))
     return _finish(actor, fresh, step, note=reason.strip(), closed_at=None)
 
 
@@ -443,20 +470,20 @@ def request_extension(
     actor: Any, problem: Problem, *, new_deadline: date, reason: str, version: int | None = None
 ) -> ExtensionRequest:
     """申请延期, only before the deadline passes and only one pending at a time."""
-    message = "您无权为该问题申请延期。"
+    message = _("您无权为该问题申请延期。")
     scope.require(actor, Perm.REQUEST_EXTENSION, problem, message)
     fresh = _locked(problem, version)
     scope.require(actor, Perm.REQUEST_EXTENSION, fresh, message)
     if fresh.state == State.CLOSED:
-        raise RuleViolation("已销号的问题不能申请延期。")
+        raise RuleViolation(_("已销号的问题不能申请延期。"))
     if today() > fresh.deadline:
-        raise RuleViolation("整改时限已过，不能再申请延期。延期须在时限届满前提出。")
+        raise RuleViolation(_("整改时限已过，不能再申请延期。延期须在时限届满前提出。"))
     if new_deadline <= fresh.deadline:
-        raise RuleViolation("申请的新时限须晚于当前时限。")
+        raise RuleViolation(_("申请的新时限须晚于当前时限。"))
     if not reason.strip():
-        raise RuleViolation("请填写延期理由。")
+        raise RuleViolation(_("请填写延期理由。"))
     if fresh.extensions.filter(state=RequestState.PENDING).exists():
-        raise RuleViolation("该问题已有待审批的延期申请。")
+        raise RuleViolation(_("该问题已有待审批的延期申请。"))
     ext = ExtensionRequest.objects.create(
         problem=fresh,
         org_path=fresh.org_path,
@@ -471,21 +498,21 @@ def request_extension(
 
 
 def _decide_extension(actor: Any, ext: ExtensionRequest, approve: bool, note: str) -> tuple[ExtensionRequest, Problem]:
-    message = "您无权审批延期申请。"
+    message = _("您无权审批延期申请。")
     scope.require(actor, Perm.APPROVE_EXTENSION, ext, message)
     problem = _locked(ext.problem, None)
     fresh = ExtensionRequest.objects.select_for_update().get(pk=ext.pk)
     scope.require(actor, Perm.APPROVE_EXTENSION, fresh, message)
     if fresh.state != RequestState.PENDING:
-        raise RuleViolation("该延期申请已经审批。")
+        raise RuleViolation(_("该延期申请已经审批。"))
     if fresh.requested_by_id == actor.pk:
-        raise RuleViolation("不能审批自己的延期申请。")
+        raise RuleViolation(_("不能审批自己的延期申请。"))
     if approve and problem.state == State.CLOSED:
-        raise RuleViolation("问题已销号，无需延期。")
+        raise RuleViolation(_("问题已销号，无需延期。"))
     if approve and fresh.new_deadline <= problem.deadline:
-        raise RuleViolation("申请的新时限不晚于问题当前的整改时限，无需延期。")
+        raise RuleViolation(_("申请的新时限不晚于问题当前的整改时限，无需延期。"))
     if not approve and not note.strip():
-        raise RuleViolation("不同意延期时请填写理由。")
+        raise RuleViolation(_("不同意延期时请填写理由。"))
     before = snapshot(fresh)
     fresh.state = RequestState.APPROVED if approve else RequestState.REJECTED
     fresh.decided_by, fresh.decided_at, fresh.decision_note = actor, timezone.now(), note.strip()
@@ -552,10 +579,10 @@ def create_problem_class(
     actor: Any, *, campaign: Campaign, unit: Unit, name: str, description: str = ""
 ) -> ProblemClass:
     """新建问题类别 (一类事): similar problems grouped so that one fix serves the whole class."""
-    scope.require(actor, Perm.EDIT_PROBLEM, unit.path, "您无权在该单位新建问题类别。")
+    scope.require(actor, Perm.EDIT_PROBLEM, unit.path, _("您无权在该单位新建问题类别。"))
     _check_unit(campaign, unit)
     if not name.strip():
-        raise RuleViolation("类别名称不能为空。")
+        raise RuleViolation(_("类别名称不能为空。"))
     with transaction.atomic():
         problem_class = ProblemClass.objects.create(
             campaign=campaign, unit=unit, org_path=unit.path, name=name.strip(), description=description

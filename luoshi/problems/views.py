@@ -231,6 +231,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
 def unit_choices(request: HttpRequest) -> HttpResponse:
     """Options of a unit select, searched by name (HTMX), so a large org tree never fills one page."""
     user = request.user
+    _require_view(user)
     perm = request.GET.get("perm", Perm.VIEW)
     if perm not in OPTION_PERMS:
         raise Http404(_("参数无效。"))

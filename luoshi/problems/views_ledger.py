@@ -15,6 +15,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from luoshi.access import scope
@@ -28,8 +30,8 @@ XLSX_TYPE = imports.XLSX["xlsx"]
 
 
 class LedgerUploadForm(forms.Form):
-    campaign = forms.ModelChoiceField(label="活动", queryset=Campaign.objects.none(), empty_label=None)
-    file = forms.FileField(label="整改台账文件（.xlsx）")
+    campaign = forms.ModelChoiceField(label=_("活动"), queryset=Campaign.objects.none(), empty_label=None)
+    file = forms.FileField(label=_("整改台账文件（.xlsx）"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,7 +50,7 @@ class LedgerUploadForm(forms.Form):
 
 def _require_importer(user: Any) -> None:
     if not scope.has_perm_anywhere(user, Perm.IMPORT):
-        raise NotAllowed("您无权导入整改台账。")
+        raise NotAllowed(gettext("您无权导入整改台账。"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,7 +84,7 @@ def ledger_template(request: HttpRequest) -> HttpResponseBase:
     buffer = io.BytesIO()
     imports.build_template(request.user, campaign, buffer)
     buffer.seek(0)
-    filename = f"整改台账导入模板-{campaign.pk}.xlsx"
+    filename = gettext("整改台账导入模板-{number}.xlsx").format(number=campaign.pk)
     return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
 
 
@@ -99,5 +101,5 @@ def ledger_export(request: HttpRequest) -> HttpResponseBase:
         target.close()
         raise
     target.seek(0)
-    filename = f"问题清单-{timezone.localdate():%Y%m%d}.xlsx"
+    filename = gettext("问题清单-{date}.xlsx").format(date=f"{timezone.localdate():%Y%m%d}")
     return FileResponse(target, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from luoshi.access.roles import Perm
 from luoshi.core.errors import RuleViolation
 from luoshi.problems.choices import EventKind, Light, State
@@ -12,7 +16,7 @@ from luoshi.problems.choices import EventKind, Light, State
 
 @dataclass(frozen=True)
 class Transition:
-    label: str
+    label: str | Promise
     sources: tuple[str, ...]
     target: str
     perm: str
@@ -20,13 +24,13 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "claim": Transition("认领", (State.PENDING_CLAIM,), State.RECTIFYING, Perm.CLAIM, EventKind.CLAIMED),
+    "claim": Transition(_("认领"), (State.PENDING_CLAIM,), State.RECTIFYING, Perm.CLAIM, EventKind.CLAIMED),
     "request_closure": Transition(
-        "申请销号", (State.RECTIFYING,), State.PENDING_REVIEW, Perm.REQUEST_CLOSURE, EventKind.CLOSURE_REQUESTED
+        _("申请销号"), (State.RECTIFYING,), State.PENDING_REVIEW, Perm.REQUEST_CLOSURE, EventKind.CLOSURE_REQUESTED
     ),
-    "approve_closure": Transition("审核销号", (State.PENDING_REVIEW,), State.CLOSED, Perm.REVIEW, EventKind.CLOSED),
-    "send_back": Transition("退回整改", (State.PENDING_REVIEW,), State.RECTIFYING, Perm.REVIEW, EventKind.SENT_BACK),
-    "reopen": Transition("回头看重新打开", (State.CLOSED,), State.RECTIFYING, Perm.REOPEN, EventKind.REOPENED),
+    "approve_closure": Transition(_("审核销号"), (State.PENDING_REVIEW,), State.CLOSED, Perm.REVIEW, EventKind.CLOSED),
+    "send_back": Transition(_("退回整改"), (State.PENDING_REVIEW,), State.RECTIFYING, Perm.REVIEW, EventKind.SENT_BACK),
+    "reopen": Transition(_("回头看重新打开"), (State.CLOSED,), State.RECTIFYING, Perm.REOPEN, EventKind.REOPENED),
 }
 
 
@@ -35,7 +39,10 @@ def transition(action: str, state: str) -> Transition:
     step = TRANSITIONS[action]
     if state not in step.sources:
         raise RuleViolation(
-            f"问题当前状态为「{State(state).label}」，不能执行「{step.label}」。", code="illegal_transition"
+            gettext("问题当前状态为「{state}」，不能执行「{action}」。").format(
+                state=State(state).label, action=step.label
+            ),
+            code="illegal_transition",
         )
     return step
 

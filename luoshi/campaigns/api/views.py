@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from rest_framework import viewsets
+from rest_framework import permissions, viewsets
 
 from luoshi.campaigns.api.serializers import CampaignSerializer
 from luoshi.campaigns.models import Campaign
 from luoshi.campaigns.queries import visible_campaigns
+from luoshi.core.api import HoldsViewPerm
 
 
 class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
@@ -13,6 +14,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CampaignSerializer
     filterset_fields = ["is_active"]
+    permission_classes = [permissions.IsAuthenticated, HoldsViewPerm]
 
     def get_queryset(self) -> QuerySet[Campaign]:
         return (

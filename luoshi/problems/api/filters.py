@@ -7,14 +7,15 @@ list rather than a "no such choice" error that would reveal it exists.
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from luoshi.problems.choices import MeasureState, RequestState
 from luoshi.problems.models import ExtensionRequest, Measure, ProblemClass
 
 
 class MeasureFilterSet(django_filters.FilterSet):
-    problem = django_filters.NumberFilter(field_name="problem_id", label="问题")
-    state = django_filters.ChoiceFilter(choices=MeasureState.choices, label="状态")
+    problem = django_filters.NumberFilter(field_name="problem_id", label=_("问题"))
+    state = django_filters.ChoiceFilter(choices=MeasureState.choices, label=_("状态"))
 
     class Meta:
         model = Measure
@@ -22,8 +23,8 @@ class MeasureFilterSet(django_filters.FilterSet):
 
 
 class ExtensionFilterSet(django_filters.FilterSet):
-    problem = django_filters.NumberFilter(field_name="problem_id", label="问题")
-    state = django_filters.ChoiceFilter(choices=RequestState.choices, label="状态")
+    problem = django_filters.NumberFilter(field_name="problem_id", label=_("问题"))
+    state = django_filters.ChoiceFilter(choices=RequestState.choices, label=_("状态"))
 
     class Meta:
         model = ExtensionRequest
@@ -31,7 +32,7 @@ class ExtensionFilterSet(django_filters.FilterSet):
 
 
 class ProblemClassFilterSet(django_filters.FilterSet):
-    campaign = django_filters.NumberFilter(field_name="campaign_id", label="活动")
+    campaign = django_filters.NumberFilter(field_name="campaign_id", label=_("活动"))
 
     class Meta:
         model = ProblemClass

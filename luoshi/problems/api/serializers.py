@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -136,7 +137,7 @@ class ProblemSerializer(serializers.ModelSerializer[Problem]):
 
 class ProblemDetailSerializer(ProblemSerializer):
     measures = MeasureSerializer(many=True, read_only=True)
-    allowed_actions = serializers.SerializerMethodField(help_text="当前用户现在可以执行的状态变更")
+    allowed_actions = serializers.SerializerMethodField(help_text=_("当前用户现在可以执行的状态变更"))
 
     class Meta(ProblemSerializer.Meta):
         fields = [*ProblemSerializer.Meta.fields, "filed_by", "measures", "allowed_actions"]
@@ -226,7 +227,7 @@ class ProblemClassSerializer(serializers.ModelSerializer[ProblemClass]):
 
 class ProblemVersionInput(serializers.Serializer):
     version = serializers.IntegerField(
-        required=False, min_value=1, help_text="客户端看到的版本号；与当前版本不符时返回 409"
+        required=False, min_value=1, help_text=_("客户端看到的版本号；与当前版本不符时返回 409")
     )
 
 
@@ -252,7 +253,7 @@ class ProblemCreateInput(serializers.Serializer):
 class ProblemUpdateInput(serializers.Serializer):
     """Only the fields sent are changed; ``version`` is required (optimistic locking)."""
 
-    version = serializers.IntegerField(min_value=1, help_text="客户端看到的版本号；与当前版本不符时返回 409")
+    version = serializers.IntegerField(min_value=1, help_text=_("客户端看到的版本号；与当前版本不符时返回 409"))
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
     channel = serializers.PrimaryKeyRelatedField(queryset=Channel.objects.all(), required=False)
@@ -269,24 +270,24 @@ class ProblemUpdateInput(serializers.Serializer):
 
 
 class RequestClosureInput(ProblemVersionInput):
-    summary = serializers.CharField(allow_blank=True, help_text="整改情况说明")
+    summary = serializers.CharField(allow_blank=True, help_text=_("整改情况说明"))
 
 
 class ApproveClosureInput(ProblemVersionInput):
-    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="审核意见")
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("审核意见"))
 
 
 class ProblemReasonInput(ProblemVersionInput):
-    reason = serializers.CharField(allow_blank=True, help_text="理由")
+    reason = serializers.CharField(allow_blank=True, help_text=_("理由"))
 
 
 class ExtensionRequestInput(ProblemVersionInput):
-    new_deadline = serializers.DateField(help_text="申请的新时限")
-    reason = serializers.CharField(allow_blank=True, help_text="延期理由")
+    new_deadline = serializers.DateField(help_text=_("申请的新时限"))
+    reason = serializers.CharField(allow_blank=True, help_text=_("延期理由"))
 
 
 class ExtensionDecisionInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="审批意见")
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("审批意见"))
 
 
 class FilesField(serializers.ListField):
@@ -299,29 +300,29 @@ class FilesField(serializers.ListField):
 
 
 class ProgressReportInput(ProblemVersionInput):
-    text = serializers.CharField(allow_blank=True, help_text="进展情况")
+    text = serializers.CharField(allow_blank=True, help_text=_("进展情况"))
     measure = VisibleRelatedField(queryset=Measure.objects.all(), required=False, allow_null=True, default=None)
     files = FilesField(
         child=serializers.FileField(allow_empty_file=True),
         required=False,
         default=list,
-        help_text="佐证材料（pdf、jpg、png、docx、xlsx）",
+        help_text=_("佐证材料（pdf、jpg、png、docx、xlsx）"),
     )
 
 
 class MeasureCreateInput(serializers.Serializer):
     problem = VisibleRelatedField(queryset=Problem.objects.all())
-    text = serializers.CharField(allow_blank=True, help_text="措施内容")
-    owner_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), help_text="牵头单位")
+    text = serializers.CharField(allow_blank=True, help_text=_("措施内容"))
+    owner_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), help_text=_("牵头单位"))
     owner = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True, default=None
     )
     owner_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
-    deadline = serializers.DateField(help_text="完成时限")
+    deadline = serializers.DateField(help_text=_("完成时限"))
 
 
 class ProblemClassCreateInput(serializers.Serializer):
     campaign = VisibleCampaignField(queryset=Campaign.objects.all())
-    unit = VisibleRelatedField(queryset=Unit.objects.all(), help_text="归口单位")
+    unit = VisibleRelatedField(queryset=Unit.objects.all(), help_text=_("归口单位"))
     name = serializers.CharField(max_length=100, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True, default="")

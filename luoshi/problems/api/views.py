@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -26,10 +28,10 @@ from luoshi.problems.filters import ProblemFilterSet
 from luoshi.problems.models import ExtensionRequest, Measure, Problem, ProblemClass, ProgressEntry
 
 ERRORS: dict[int, OpenApiResponse] = {
-    400: OpenApiResponse(s.RefusalSerializer, description="输入有误或违反业务规则"),
-    403: OpenApiResponse(s.RefusalSerializer, description="可以查看但无权执行此操作"),
-    404: OpenApiResponse(s.RefusalSerializer, description="不存在或不在您的范围内"),
-    409: OpenApiResponse(s.RefusalSerializer, description="对象已被他人修改（version 不符）"),
+    400: OpenApiResponse(s.RefusalSerializer, description=_("输入有误或违反业务规则")),
+    403: OpenApiResponse(s.RefusalSerializer, description=_("可以查看但无权执行此操作")),
+    404: OpenApiResponse(s.RefusalSerializer, description=_("不存在或不在您的范围内")),
+    409: OpenApiResponse(s.RefusalSerializer, description=_("对象已被他人修改（version 不符）")),
 }
 READ_ERRORS = {404: ERRORS[404]}
 
@@ -45,10 +47,12 @@ def _answers(body: Any, code: int = 200) -> dict[int, Any]:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="问题列表", description="当前用户范围内的问题，可按状态、预警、单位（含下级）等筛选。"),
+    list=extend_schema(
+        summary=_("问题列表"), description=_("当前用户范围内的问题，可按状态、预警、单位（含下级）等筛选。")
+    ),
     retrieve=extend_schema(
-        summary="问题详情",
-        description="含整改措施和当前用户可执行的操作。",
+        summary=_("问题详情"),
+        description=_("含整改措施和当前用户可执行的操作。"),
         responses=_answers(s.ProblemDetailSerializer),
     ),
 )
@@ -74,16 +78,18 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         shown = self.get_queryset().filter(pk=problem.pk).first() or problem
         return Response(s.ProblemDetailSerializer(shown, context=self.get_serializer_context()).data, status=code)
 
-    @extend_schema(summary="登记问题", request=s.ProblemCreateInput, responses=_answers(s.ProblemDetailSerializer, 201))
+    @extend_schema(
+        summary=_("登记问题"), request=s.ProblemCreateInput, responses=_answers(s.ProblemDetailSerializer, 201)
+    )
     def create(self, request: Request) -> Response:
         if not scope.has_perm_anywhere(request.user, Perm.FILE_PROBLEM):
-            raise NotAllowed("您无权登记问题。")
+            raise NotAllowed(gettext("您无权登记问题。"))
         problem = services.file_problem(request.user, **_input(s.ProblemCreateInput, request))
         return self._detail(problem, status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="修改问题",
-        description="只修改提交的字段；必须提交 version，与当前版本不符时返回 409。",
+        summary=_("修改问题"),
+        description=_("只修改提交的字段；必须提交 version，与当前版本不符时返回 409。"),
         request=s.ProblemUpdateInput,
         responses=_answers(s.ProblemDetailSerializer),
     )
@@ -93,14 +99,14 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         version = changes.pop("version")
         return self._detail(services.edit_problem(request.user, problem, version, **changes))
 
-    @extend_schema(summary="认领", request=s.ProblemVersionInput, responses=_answers(s.ProblemDetailSerializer))
+    @extend_schema(summary=_("认领"), request=s.ProblemVersionInput, responses=_answers(s.ProblemDetailSerializer))
     @action(detail=True, methods=["post"])
     def claim(self, request: Request, pk: str | None = None) -> Response:
         problem = self.get_object()
         data = _input(s.ProblemVersionInput, request)
         return self._detail(services.claim(request.user, problem, version=data.get("version")))
 
-    @extend_schema(summary="申请销号", request=s.RequestClosureInput, responses=_answers(s.ProblemDetailSerializer))
+    @extend_schema(summary=_("申请销号"), request=s.RequestClosureInput, responses=_answers(s.ProblemDetailSerializer))
     @action(detail=True, methods=["post"], url_path="request-closure")
     def request_closure(self, request: Request, pk: str | None = None) -> Response:
         problem = self.get_object()
@@ -108,7 +114,7 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         services.request_closure(request.user, problem, summary=data["summary"], version=data.get("version"))
         return self._detail(problem)
 
-    @extend_schema(summary="审核销号", request=s.ApproveClosureInput, responses=_answers(s.ProblemDetailSerializer))
+    @extend_schema(summary=_("审核销号"), request=s.ApproveClosureInput, responses=_answers(s.ProblemDetailSerializer))
     @action(detail=True, methods=["post"], url_path="approve-closure")
     def approve_closure(self, request: Request, pk: str | None = None) -> Response:
         problem = self.get_object()
@@ -117,7 +123,7 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
             services.approve_closure(request.user, problem, note=data["note"], version=data.get("version"))
         )
 
-    @extend_schema(summary="退回整改", request=s.ProblemReasonInput, responses=_answers(s.ProblemDetailSerializer))
+    @extend_schema(summary=_("退回整改"), request=s.ProblemReasonInput, responses=_answers(s.ProblemDetailSerializer))
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request: Request, pk: str | None = None) -> Response:
         problem = self.get_object()
@@ -127,7 +133,7 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         )
 
     @extend_schema(
-        summary="回头看重新打开", request=s.ProblemReasonInput, responses=_answers(s.ProblemDetailSerializer)
+        summary=_("回头看重新打开"), request=s.ProblemReasonInput, responses=_answers(s.ProblemDetailSerializer)
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
@@ -136,8 +142,8 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         return self._detail(services.reopen(request.user, problem, reason=data["reason"], version=data.get("version")))
 
     @extend_schema(
-        summary="申请延期",
-        description="须在整改时限届满前提出；同一问题同时只能有一个待审批的申请。",
+        summary=_("申请延期"),
+        description=_("须在整改时限届满前提出；同一问题同时只能有一个待审批的申请。"),
         request=s.ExtensionRequestInput,
         responses=_answers(s.ExtensionRequestSerializer, 201),
     )
@@ -149,8 +155,10 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         return Response(s.ExtensionRequestSerializer(ext).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="报送进展",
-        description="multipart 表单：text、可选 measure、可重复的 files（佐证材料）。任何一个文件不合格则全部不保存。",
+        summary=_("报送进展"),
+        description=_(
+            "multipart 表单：text、可选 measure、可重复的 files（佐证材料）。任何一个文件不合格则全部不保存。"
+        ),
         request={"multipart/form-data": s.ProgressReportInput},
         responses=_answers(s.ProgressEntrySerializer, 201),
     )
@@ -163,8 +171,8 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         return Response(s.ProgressEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="处理记录",
-        description="问题的时间线：登记、认领、措施、进展、销号申请与审核、延期等，按时间先后。",
+        summary=_("处理记录"),
+        description=_("问题的时间线：登记、认领、措施、进展、销号申请与审核、延期等，按时间先后。"),
         responses={200: s.ProblemEventSerializer(many=True), **READ_ERRORS},
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
@@ -175,8 +183,8 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
 
 
 @extend_schema_view(
-    list=extend_schema(summary="整改措施列表"),
-    retrieve=extend_schema(summary="整改措施详情", responses={200: s.MeasureSerializer, **READ_ERRORS}),
+    list=extend_schema(summary=_("整改措施列表")),
+    retrieve=extend_schema(summary=_("整改措施详情"), responses={200: s.MeasureSerializer, **READ_ERRORS}),
 )
 class MeasureViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Measures (整改措施) of the problems in scope."""
@@ -185,13 +193,15 @@ class MeasureViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     serializer_class = s.MeasureSerializer
     filterset_class = MeasureFilterSet
 
-    @extend_schema(summary="制定整改措施", request=s.MeasureCreateInput, responses=_answers(s.MeasureSerializer, 201))
+    @extend_schema(
+        summary=_("制定整改措施"), request=s.MeasureCreateInput, responses=_answers(s.MeasureSerializer, 201)
+    )
     def create(self, request: Request) -> Response:
         data = _input(s.MeasureCreateInput, request)
         measure = services.add_measure(request.user, data.pop("problem"), **data)
         return Response(self.get_serializer(measure).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="措施完成", request=s.ProblemVersionInput, responses=_answers(s.MeasureSerializer))
+    @extend_schema(summary=_("措施完成"), request=s.ProblemVersionInput, responses=_answers(s.MeasureSerializer))
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str | None = None) -> Response:
         measure = self.get_object()
@@ -201,8 +211,8 @@ class MeasureViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
 
 
 @extend_schema_view(
-    list=extend_schema(summary="延期申请列表"),
-    retrieve=extend_schema(summary="延期申请详情", responses={200: s.ExtensionRequestSerializer, **READ_ERRORS}),
+    list=extend_schema(summary=_("延期申请列表")),
+    retrieve=extend_schema(summary=_("延期申请详情"), responses={200: s.ExtensionRequestSerializer, **READ_ERRORS}),
 )
 class ExtensionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Extension requests (延期申请); a new one is asked through ``/problems/{id}/extensions/``."""
@@ -212,7 +222,7 @@ class ExtensionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ExtensionFilterSet
 
     @extend_schema(
-        summary="同意延期", request=s.ExtensionDecisionInput, responses=_answers(s.ExtensionRequestSerializer)
+        summary=_("同意延期"), request=s.ExtensionDecisionInput, responses=_answers(s.ExtensionRequestSerializer)
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
@@ -221,7 +231,7 @@ class ExtensionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(services.approve_extension(request.user, ext, note=data["note"])).data)
 
     @extend_schema(
-        summary="不同意延期", request=s.ExtensionDecisionInput, responses=_answers(s.ExtensionRequestSerializer)
+        summary=_("不同意延期"), request=s.ExtensionDecisionInput, responses=_answers(s.ExtensionRequestSerializer)
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
@@ -231,8 +241,8 @@ class ExtensionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="问题类别列表"),
-    retrieve=extend_schema(summary="问题类别详情", responses={200: s.ProblemClassSerializer, **READ_ERRORS}),
+    list=extend_schema(summary=_("问题类别列表")),
+    retrieve=extend_schema(summary=_("问题类别详情"), responses={200: s.ProblemClassSerializer, **READ_ERRORS}),
 )
 class ProblemClassViewSet(
     ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -244,7 +254,7 @@ class ProblemClassViewSet(
     filterset_class = ProblemClassFilterSet
 
     @extend_schema(
-        summary="新建问题类别", request=s.ProblemClassCreateInput, responses=_answers(s.ProblemClassSerializer, 201)
+        summary=_("新建问题类别"), request=s.ProblemClassCreateInput, responses=_answers(s.ProblemClassSerializer, 201)
     )
     def create(self, request: Request) -> Response:
         problem_class = services.create_problem_class(request.user, **_input(s.ProblemClassCreateInput, request))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from luoshi.access.roles import Role
 from luoshi.accounts import services
@@ -27,14 +28,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--unit", required=True, help="单位代码")
+        parser.add_argument("--unit", required=True, help=_("单位代码"))
         parser.add_argument("--role", default=Role.SECURITY_ADMIN, choices=Role.values)
-        parser.add_argument("--password-file", type=Path, help="从文件第一行读取密码")
+        parser.add_argument("--password-file", type=Path, help=_("从文件第一行读取密码"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         unit = Unit.objects.filter(code=opts["unit"]).first()
         if unit is None:
-            raise CommandError(f"单位代码 {opts['unit']} 不存在。")
+            raise CommandError(_("单位代码 {unit} 不存在。").format(unit=opts["unit"]))
         username: str = opts["username"]
         exists = User.objects.filter(username=username).exists()
         password = None if exists else self._password(opts["password_file"])
@@ -42,9 +43,13 @@ class Command(BaseCommand):
             user = services.bootstrap_account(username, unit, opts["role"], password, operator=_operator())
         except RuleViolation as exc:
             raise CommandError(str(exc)) from exc
-        note = "（已有账号，密码未改动）" if exists else ""
+        note = _("（已有账号，密码未改动）") if exists else ""
         self.stdout.write(
-            self.style.SUCCESS(f"已在「{unit}」授予 {user.username} 「{Role(opts['role']).label}」角色{note}。")
+            self.style.SUCCESS(
+                _("已在「{unit}」授予 {username} 「{role}」角色{note}。").format(
+                    unit=unit, username=user.username, role=Role(opts["role"]).label, note=note
+                )
+            )
         )
 
     def _password(self, path: Path | None) -> str:
@@ -52,14 +57,16 @@ class Command(BaseCommand):
             try:
                 return path.read_text(encoding="utf-8").splitlines()[0]
             except (OSError, IndexError) as exc:
-                raise CommandError(f"无法从 {path} 读取密码。") from exc
+                raise CommandError(_("无法从 {path} 读取密码。").format(path=path)) from exc
         if os.environ.get(PASSWORD_ENV):
             return os.environ[PASSWORD_ENV]
         if not sys.stdin.isatty():
-            raise CommandError(f"请用 --password-file 或环境变量 {PASSWORD_ENV} 提供密码。")
-        first = getpass.getpass("密码：")
-        if first != getpass.getpass("再次输入密码："):
-            raise CommandError("两次输入的密码不一致。")
+            raise CommandError(
+                _("请用 --password-file 或环境变量 {password_env} 提供密码。").format(password_env=PASSWORD_ENV)
+            )
+        first = getpass.getpass(_("密码："))
+        if first != getpass.getpass(_("再次输入密码：")):
+            raise CommandError(_("两次输入的密码不一致。"))
         return first
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from luoshi.audit.services import chain_report
 
@@ -15,5 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         report = chain_report()
         if report.problem is not None:
-            raise CommandError(f"审计日志已被篡改：{report.problem}（已校验 {report.checked} 条）")
-        self.stdout.write(self.style.SUCCESS(f"审计日志完整：共 {report.checked} 条记录。"))
+            raise CommandError(
+                _("审计日志已被篡改：{problem}（已校验 {checked} 条）").format(
+                    problem=report.problem, checked=report.checked
+                )
+            )
+        self.stdout.write(self.style.SUCCESS(_("审计日志完整：共 {checked} 条记录。").format(checked=report.checked)))

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=3)
-        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+        parser.add_argument("--no-worker", action="store_true", help=_("不启动后台任务进程"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         bind = f"{opts['host']}:{opts['port']}"
@@ -42,8 +43,10 @@ class Command(BaseCommand):
     def _print_banner(self, host: str, port: int) -> None:
         from luoshi.core.demo_accounts import demo_accounts_text
 
-        self.stdout.write(self.style.SUCCESS(f"\n落实 Luoshi 已启动：http://{host}:{port}/"))
+        self.stdout.write(
+            self.style.SUCCESS(_("\n落实 Luoshi 已启动：http://{host}:{port}/").format(host=host, port=port))
+        )
         text = demo_accounts_text()
         if text:
             self.stdout.write(text)
-        self.stdout.write("按 Ctrl+C 停止。\n")
+        self.stdout.write(_("按 Ctrl+C 停止。\n"))

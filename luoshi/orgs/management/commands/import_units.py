@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from luoshi.core.errors import RuleViolation
 from luoshi.core.uploads import check_upload
@@ -19,13 +20,13 @@ class Command(BaseCommand):
     help = "从 Excel 导入组织架构（单位代码、单位名称、单位类型、上级单位代码、成员数、负责人）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="导入文件（.xlsx）")
+        parser.add_argument("file", type=Path, help=_("导入文件（.xlsx）"))
 
     def handle(self, *args: Any, **opts: Any) -> None:
         self.verbosity = int(opts["verbosity"])
         path: Path = opts["file"]
         if not path.is_file():
-            raise CommandError(f"文件不存在：{path}")
+            raise CommandError(_("文件不存在：{path}").format(path=path))
         with path.open("rb") as fh:
             upload = UploadedFile(fh, name=path.name, size=path.stat().st_size)
             try:
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                 for error in exc.errors[:ERRORS_PRINTED]:
                     self.stderr.write(str(error))
                 if len(exc.errors) > ERRORS_PRINTED:
-                    self.stderr.write(f"……另有 {len(exc.errors) - ERRORS_PRINTED} 处错误未列出")
+                    self.stderr.write(_("……另有 {count} 处错误未列出").format(count=len(exc.errors) - ERRORS_PRINTED))
                 raise CommandError(str(exc)) from exc
             except RuleViolation as exc:
                 raise CommandError(str(exc)) from exc
