@@ -149,21 +149,25 @@ class Bucket:
     count: int
 
 
-def _buckets(problems: QuerySet[Problem], fk: str, catalogue: QuerySet[Any], campaign: Campaign | None) -> list[Bucket]:
-    """Group by the bare foreign key (no join per row); names come from the small catalogue table."""
-    counts = dict(problems.values_list(f"{fk}_id").annotate(n=Count("id")).order_by())
+def _bucket_list(counts: dict[int, int], catalogue: QuerySet[Any], campaign: Campaign | None) -> list[Bucket]:
+    """Names come from the small catalogue table; with a campaign, its items without problems show as 0."""
     items = catalogue.filter(campaign=campaign) if campaign is not None else catalogue.filter(pk__in=list(counts))
     return [Bucket(item.pk, item.name, counts.get(item.pk, 0)) for item in items.order_by("order", "id")]
 
 
+def _fk_counts(problems: QuerySet[Problem], fk: str) -> dict[int, int]:
+    """Group by the bare foreign key (no join per row)."""
+    return dict(problems.values_list(f"{fk}_id").annotate(n=Count("id")).order_by())
+
+
 def counts_by_aspect(user: Any, campaign: Campaign | None, unit: Unit | None) -> list[Bucket]:
-    """Problems per aspect (问题方面); with a campaign, its aspects without problems show as 0."""
-    return _buckets(problems_in(user, campaign, unit), "aspect", Aspect.objects.all(), campaign)
+    """Problems per aspect (问题方面)."""
+    return _bucket_list(_fk_counts(problems_in(user, campaign, unit), "aspect"), Aspect.objects.all(), campaign)
 
 
 def counts_by_channel(user: Any, campaign: Campaign | None, unit: Unit | None) -> list[Bucket]:
-    """Problems per channel (问题来源); with a campaign, its channels without problems show as 0."""
-    return _buckets(problems_in(user, campaign, unit), "channel", Channel.objects.all(), campaign)
+    """Problems per channel (问题来源)."""
+    return _bucket_list(_fk_counts(problems_in(user, campaign, unit), "channel"), Channel.objects.all(), campaign)
 
 
 @dataclass
@@ -219,18 +223,29 @@ class UnitTable:
 
 
 def _unit_groups(
-    user: Any, campaign: Campaign | None, unit: Unit | None, today: date
+    user: Any, campaign: Campaign | None, unit: Unit | None, today: date, *by: str
 ) -> tuple[Unit | None, list[Unit], list[dict[str, Any]]]:
-    """ONE query grouped by the child path prefix (or by scope top), with every figure per group."""
+    """ONE query grouped by the child path prefix (or by scope top) and ``by``, with every figure per group."""
     parent, children = row_parent(user, unit)
     grouped = (
         problems_in(user, campaign, parent)
         .annotate(branch=_branch_key(parent, children))
-        .values("branch")
+        .values("branch", *by)
         .annotate(**_figures(today))
-        .order_by("branch")
+        .order_by()
     )
     return parent, children, list(grouped)
+
+
+def _merged(groups: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """Add up the figures of the groups that share ``key``."""
+    merged: dict[Any, dict[str, Any]] = {}
+    for group in groups:
+        into = merged.setdefault(group[key], {key: group[key]})
+        for name, value in group.items():
+            if isinstance(value, int) and name not in ("branch", "aspect_id", "channel_id"):
+                into[name] = into.get(name, 0) + value
+    return list(merged.values())
 
 
 def _table(parent: Unit | None, children: list[Unit], groups: list[dict[str, Any]]) -> UnitTable:
@@ -261,13 +276,18 @@ class Dashboard:
 
 
 def dashboard(user: Any, campaign: Campaign | None, unit: Unit | None, today: date | None = None) -> Dashboard:
-    """All dashboard figures from three scans: per-unit groups (the summary is their sum), aspects, channels."""
-    parent, children, groups = _unit_groups(user, campaign, unit, _today(today))
+    """All dashboard figures from ONE scan grouped by child unit, aspect and channel, added up in Python.
+
+    The groups number at most children × aspects × channels, whatever the number of problems.
+    """
+    parent, children, groups = _unit_groups(user, campaign, unit, _today(today), "aspect_id", "channel_id")
+    aspects = {g["aspect_id"]: g["total"] for g in _merged(groups, "aspect_id")}
+    channels = {g["channel_id"]: g["total"] for g in _merged(groups, "channel_id")}
     return Dashboard(
         summary=_summary_of(groups),
-        aspects=counts_by_aspect(user, campaign, unit),
-        channels=counts_by_channel(user, campaign, unit),
-        table=_table(parent, children, groups),
+        aspects=_bucket_list(aspects, Aspect.objects.all(), campaign),
+        channels=_bucket_list(channels, Channel.objects.all(), campaign),
+        table=_table(parent, children, _merged(groups, "branch")),
     )
 
 

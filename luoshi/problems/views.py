@@ -131,17 +131,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # List (问题清单)
 
 
-def _restrict_filters(filterset: ProblemFilterSet, user: Any) -> None:
-    """Offer only what the user can see; a value outside it is not a valid choice."""
-    campaigns = queries.campaign_choices(user)
-    filterset.filters["campaign"].queryset = campaigns
-    filterset.filters["aspect"].queryset = campaign_queries.visible_aspects(user)
-    filterset.filters["channel"].queryset = campaign_queries.visible_channels(user)
-    filterset.filters["unit"].queryset = Unit.objects.visible_to(user, Perm.VIEW)
-    filterset.filters["leader"].queryset = queries.leader_candidates(user)
-    filterset.filters["problem_class"].queryset = queries.visible_classes(user)
-
-
 def _style_filter_form(form: forms.Form, user: Any) -> None:
     """Bootstrap widgets, checkboxes for state and light, and short option lists for the long selects."""
     for name, choices in (("state", State.choices), ("light", Light.choices)):
@@ -201,7 +190,6 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     _require_view(user)
     base = Problem.objects.visible_to(user, Perm.VIEW).select_related("unit", "aspect", "channel", "responsible_leader")
     filterset = ProblemFilterSet(request.GET, queryset=base, request=request)
-    _restrict_filters(filterset, user)
     sort = request.GET.get("sort", "") if request.GET.get("sort") in SORTS else "-id"
     problems = filterset.qs.order_by(sort, "-id" if sort != "-id" else "id")
     page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -145,3 +145,17 @@ def test_dashboard_summary_equals_the_standalone_summary(world):
             figures = queries.dashboard(user, world.campaign, unit)
             assert figures.summary == queries.summary(user, world.campaign, unit), (user, unit)
             assert sum(r.total for r in figures.table.rows) == figures.summary.total
+
+
+def test_dashboard_charts_and_table_equal_the_standalone_queries(world):
+    new_problem(world, unit=world.street_a, aspect=world.aspects[0], channel=world.channels[0])
+    closed(world, aspect=world.aspects[1], channel=world.channels[2])
+    new_problem(world, unit=world.district_b, actor=world.liaison_b, aspect=world.aspects[1])
+    figures = queries.dashboard(world.office_city, world.campaign, None)
+    assert figures.aspects == queries.counts_by_aspect(world.office_city, world.campaign, None)
+    assert figures.channels == queries.counts_by_channel(world.office_city, world.campaign, None)
+    standalone = queries.unit_rows(world.office_city, world.campaign, None)
+    assert [(r.unit, r.total, r.closed, r.overdue) for r in figures.table.rows] == [
+        (r.unit, r.total, r.closed, r.overdue) for r in standalone.rows
+    ]
+    assert [b.count for b in figures.aspects][:2] == [1, 2]

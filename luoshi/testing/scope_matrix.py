@@ -1,0 +1,654 @@
+"""The scope matrix: every URL of the project, the district-A objects it can reach, and who may reach them.
+
+``routes()`` walks the whole URLconf. Every named route is either in one of the registries below
+(``PAGE_OBJECTS``, ``PAGE_LISTS``, ``API_OBJECTS``, ``API_LISTS``) or in ``EXEMPT`` with the reason;
+``tests/test_meta.py`` fails when a route is in neither, so a new view cannot ship without a scope test.
+
+Objects are made through the real services by ``Seed`` (东城区 = district A); users of 西城区
+(district B) must find none of them, and their attempts must leave ``database_footprint()`` as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar
+
+from django.apps import apps
+from django.db import models
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.authtoken.models import Token
+
+from luoshi.access.models import RoleAssignment
+from luoshi.access.roles import Role
+from luoshi.accounts import services as account_services
+from luoshi.audit.models import AuditEvent, ChainHead
+from luoshi.campaigns import services as campaign_services
+from luoshi.campaigns.models import Campaign
+from luoshi.jobs.models import Job
+from luoshi.jobs.runner import create_job
+from luoshi.orgs import services as org_services
+from luoshi.orgs.jobs import IMPORT_KIND
+from luoshi.orgs.models import Unit
+from luoshi.problems import services as problem_services
+from luoshi.problems.models import Evidence, ExtensionRequest, Measure, Problem, ProblemClass
+from luoshi.testing.footprint import stored_files
+from luoshi.testing.problems import closed, new_problem, pending_review, png, rectifying
+from luoshi.testing.world import PASSWORD, World, make_user
+
+MISSING_ID = 987654321
+NON_ID_PARAMS = frozenset({"kind", "format"})
+DISTRICT_B = ("office_b", "leader_b", "liaison_b")
+EXTRA_USERS = {"secadmin_b": (Role.SECURITY_ADMIN, "district_b", "西城安全管理员")}
+
+# Names only district-A objects carry; none may appear in an answer to a district-B user.
+HIDDEN_UNIT = "秘密社区甲"
+HIDDEN_TITLES = ("秘密问题待认领", "秘密问题整改中", "秘密问题待审核", "秘密问题已销号")
+HIDDEN_MEASURE = "秘密措施甲"
+HIDDEN_PROGRESS = "秘密进展甲"
+HIDDEN_EXTENSION = "秘密延期理由甲"
+HIDDEN_CLASS = "秘密类别甲"
+HIDDEN_CAMPAIGN = "东城秘密专项整治"
+HIDDEN_ASPECT = "秘密方面甲"
+HIDDEN_JOB = "秘密导入任务甲"
+HIDDEN_ACCOUNT = ("mimi_a", "秘密账号甲")
+HIDDEN_FILE = "mimi-evidence.png"
+
+
+# --- the URLconf -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """One named URL pattern: its name (``namespace:name``), full route text and path parameters."""
+
+    name: str
+    route: str
+    params: tuple[str, ...]
+    callback: Callable[..., Any]
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith("api/")
+
+    @property
+    def id_params(self) -> tuple[str, ...]:
+        return tuple(p for p in self.params if p not in NON_ID_PARAMS)
+
+    @property
+    def api_methods(self) -> tuple[str, ...]:
+        """The HTTP methods a router route answers (``{"get": "list", "post": "create"}`` → get, post)."""
+        actions: dict[str, str] = getattr(self.callback, "actions", None) or {"get": "get"}
+        return tuple(m for m in actions if m not in ("head", "options"))
+
+
+def _walk(patterns: Iterable[Any], prefix: str, namespace: str, params: tuple[str, ...]) -> Iterable[Route]:
+    for pattern in patterns:
+        own = tuple(pattern.pattern.regex.groupindex)
+        text = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, text, inner, params + own)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else text
+            yield Route(name, text, params + own, pattern.callback)
+
+
+def routes() -> dict[str, Route]:
+    """Every route of the URLconf by name; format-suffix twins (``.json``) collapse into their route."""
+    found: dict[str, Route] = {}
+    for route in _walk(get_resolver().url_patterns, "", "", ()):
+        if route.name not in found or len(route.params) < len(found[route.name].params):
+            found[route.name] = route
+    return found
+
+
+# --- what must not change ---------------------------------------------------------------------------
+
+
+def project_models() -> list[type[models.Model]]:
+    """Every concrete model of the project's apps (proxies share their table and are left out)."""
+    return [m for m in apps.get_models() if m.__module__.startswith("luoshi.") and not m._meta.proxy]
+
+
+def _table_picture(model: type[models.Model]) -> tuple[int, Any, str]:
+    """(rows, highest id, digest of every row) of one table."""
+    rows = list(model._default_manager.order_by("pk").values_list())
+    digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+    highest = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
+    return len(rows), highest, digest
+
+
+def database_footprint() -> dict[str, Any]:
+    """Count, highest id and a digest of every row of every project table, API tokens, the audit chain head
+    and the stored files; equal before and after means a refused request changed nothing."""
+    picture: dict[str, Any] = {model._meta.label: _table_picture(model) for model in project_models()}
+    picture["authtoken.Token"] = sorted(Token.objects.values_list("user_id", "key"))
+    picture["audit head"] = ChainHead.objects.filter(id=1).values_list("seq", "hash").first()
+    picture["files"] = stored_files()
+    return picture
+
+
+# --- reading any answer as text ---------------------------------------------------------------------
+
+XLSX = "spreadsheetml"
+DOCX = "wordprocessingml"
+
+
+def _body(response: HttpResponseBase) -> bytes:
+    if getattr(response, "streaming", False):
+        # Reading to the end closes the response (the test client's wrapper); closing it again here
+        # would fire request_finished a second time and drop the test's database connection.
+        return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return bytes(response.content)  # type: ignore[attr-defined]
+
+
+def _xlsx_text(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    cells = [str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v]
+    book.close()
+    return "\n".join(cells)
+
+
+def _docx_text(data: bytes) -> str:
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(texts)
+
+
+def response_text(response: HttpResponseBase) -> str:
+    """What a user reads in the answer: HTML or JSON as text, and the cells of an Excel or Word file."""
+    data = _body(response)
+    content_type = response.get("Content-Type", "")
+    if XLSX in content_type:
+        return _xlsx_text(data)
+    if DOCX in content_type:
+        return _docx_text(data)
+    if "json" in content_type and data:
+        return json.dumps(json.loads(data), ensure_ascii=False)
+    return data.decode("utf-8", "replace")
+
+
+# --- district-A objects -----------------------------------------------------------------------------
+
+
+class Seed:
+    """District-A objects, each made through the real services the first time it is asked for."""
+
+    def __init__(self, world: World):
+        self.world = world
+
+    def user(self, name: str) -> Any:
+        """A user of the world, or one of ``EXTRA_USERS`` made on first use."""
+        if name not in self.world.users:
+            role, unit, display = EXTRA_USERS[name]
+            self.world.users[name] = make_user(name, role, getattr(self.world, unit), display)
+        return self.world.users[name]
+
+    @cached_property
+    def unit(self) -> Unit:
+        w = self.world
+        street = w.street_a
+        return org_services.create_unit(w.office_a, name=HIDDEN_UNIT, code="S001-M1", kind=street.kind, parent=street)
+
+    @cached_property
+    def waiting(self) -> Problem:
+        return new_problem(self.world, unit=self.world.street_a, title=HIDDEN_TITLES[0])
+
+    @cached_property
+    def working(self) -> Problem:
+        return rectifying(self.world, unit=self.world.street_a, title=HIDDEN_TITLES[1])
+
+    @cached_property
+    def reviewing(self) -> Problem:
+        return pending_review(self.world, unit=self.world.street_a, title=HIDDEN_TITLES[2])
+
+    @cached_property
+    def done(self) -> Problem:
+        return closed(self.world, unit=self.world.street_a, title=HIDDEN_TITLES[3])
+
+    @cached_property
+    def measure(self) -> Measure:
+        w, problem = self.world, self.working
+        return problem_services.add_measure(
+            w.leader_a, problem, text=HIDDEN_MEASURE, owner_unit=w.district_a, deadline=problem.deadline
+        )
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        entry = problem_services.report_progress(
+            self.world.liaison_a, self.working, text=HIDDEN_PROGRESS, files=[png(HIDDEN_FILE)]
+        )
+        return entry.evidence.get()
+
+    @cached_property
+    def extension(self) -> ExtensionRequest:
+        problem = self.working
+        new_deadline = problem.deadline + dt.timedelta(days=20)
+        return problem_services.request_extension(
+            self.world.liaison_a, problem, new_deadline=new_deadline, reason=HIDDEN_EXTENSION
+        )
+
+    @cached_property
+    def problem_class(self) -> ProblemClass:
+        w = self.world
+        return problem_services.create_problem_class(
+            w.office_a, campaign=w.campaign, unit=w.district_a, name=HIDDEN_CLASS
+        )
+
+    @cached_property
+    def campaign(self) -> Campaign:
+        return campaign_services.create_campaign(
+            self.world.office_a,
+            unit=self.world.district_a,
+            name=HIDDEN_CAMPAIGN,
+            starts_on=dt.date(2026, 3, 1),
+            ends_on=dt.date(2026, 9, 30),
+            aspects=[HIDDEN_ASPECT],
+        )
+
+    @cached_property
+    def channel_id(self) -> int:
+        return self.campaign.channels.order_by("order").values_list("pk", flat=True)[0]
+
+    @cached_property
+    def job(self) -> Job:
+        return create_job(HIDDEN_JOB, IMPORT_KIND, owner=self.world.office_a)
+
+    @cached_property
+    def account(self) -> Any:
+        """A district-A account, managed by the city's security admin."""
+        w, (username, display) = self.world, HIDDEN_ACCOUNT
+        account = account_services.create_user(
+            w.secadmin, username=username, password=PASSWORD, unit=w.district_a, display_name=display
+        )
+        account_services.assign_role(w.secadmin, account, Role.LIAISON, w.district_a)
+        return account
+
+    @cached_property
+    def assignment(self) -> RoleAssignment:
+        return RoleAssignment.objects.get(user=self.account)
+
+    @cached_property
+    def audit_seq(self) -> int:
+        """The audit record of filing the waiting problem."""
+        records = AuditEvent.objects.filter(object_type="problems.problem", object_id=str(self.waiting.pk))
+        return records.order_by("seq").values_list("seq", flat=True)[0]
+
+    @cached_property
+    def own_problem(self) -> Problem:
+        """District B's own problem, so its lists are not empty."""
+        w = self.world
+        return new_problem(w, unit=w.district_b, actor=w.liaison_b, title="西城自己的问题")
+
+    def everything(self) -> Seed:
+        """Make every object at once, for the pages that list them."""
+        for name in EVERYTHING:
+            getattr(self, name)
+        return self
+
+    def markers(self) -> list[str]:
+        """Texts that only district-A objects produce: their names and the addresses of their pages."""
+        texts = [HIDDEN_UNIT, *HIDDEN_TITLES, HIDDEN_MEASURE, HIDDEN_PROGRESS, HIDDEN_EXTENSION, HIDDEN_CLASS]
+        texts += [HIDDEN_CAMPAIGN, HIDDEN_ASPECT, HIDDEN_JOB, *HIDDEN_ACCOUNT, HIDDEN_FILE, "东城街道", "东城领导"]
+        texts += [f"/problems/{p.pk}/" for p in (self.waiting, self.working, self.reviewing, self.done)]
+        texts += [f"/orgs/{self.unit.pk}/", f"/campaigns/{self.campaign.pk}/", f"/jobs/{self.job.pk}/"]
+        texts += [f"/problems/classes/{self.problem_class.pk}/", f"/accounts/users/{self.account.pk}/"]
+        return texts
+
+    def ids(self) -> SeedIds:
+        """District-A ids for the query strings of list cases, each object made only when a query names it."""
+        return SeedIds(self)
+
+
+EVERYTHING: tuple[str, ...] = ("unit", "waiting", "measure", "evidence", "extension", "reviewing", "done")
+EVERYTHING += ("problem_class", "campaign", "job", "account", "own_problem")
+
+
+class SeedIds(Mapping[str, int]):
+    """``{unit}``, ``{street}``, ``{campaign}``, ``{problem}``, ``{class}`` of a query string."""
+
+    KEYS: ClassVar[dict[str, Callable[[Seed], int]]] = {
+        "unit": lambda s: s.world.district_a.pk,
+        "street": lambda s: s.world.street_a.pk,
+        "campaign": lambda s: s.campaign.pk,
+        "problem": lambda s: s.working.pk,
+        "class": lambda s: s.problem_class.pk,
+    }
+
+    def __init__(self, seed: Seed):
+        self.seed = seed
+
+    def __getitem__(self, key: str) -> int:
+        return self.KEYS[key](self.seed)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.KEYS)
+
+    def __len__(self) -> int:
+        return len(self.KEYS)
+
+
+# --- cases -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectCase:
+    """A URL that names one district-A object.
+
+    ``insider`` holds the right role over the object and must not be refused; each of ``outsiders``
+    must get ``refused`` (404: out of scope looks exactly like missing) and change nothing.
+    ``data`` is the body of writes.
+    """
+
+    kwargs: dict[str, Any]
+    insider: str
+    outsiders: tuple[str, ...] = DISTRICT_B
+    data: dict[str, Any] = field(default_factory=dict)
+    refused: int = 404
+
+
+@dataclass(frozen=True)
+class ListCase:
+    """A page without object ids (list, search, export, form, dashboard).
+
+    No answer to ``viewers`` may carry a district-A marker, for any of ``queries`` (``{unit}`` etc. are
+    filled with district-A ids). ``insider`` sees at least one marker, which proves the page would
+    show them; None for a page that shows no district data at all.
+    """
+
+    insider: str | None
+    viewers: tuple[str, ...] = DISTRICT_B
+    queries: tuple[str, ...] = ("",)
+
+
+@dataclass(frozen=True)
+class ApiListCase:
+    """An API collection: ``rows`` are district-A ids the insider's list shows and no outsider's list may.
+
+    A POST ``data`` naming district-A objects in ``refs`` must be answered as if they did not exist.
+    """
+
+    rows: Callable[[Seed], set[int]]
+    insider: str
+    outsiders: tuple[str, ...] = DISTRICT_B
+    data: Callable[[Seed], dict[str, Any]] | None = None
+    refs: tuple[str, ...] = ()
+    filters: Callable[[Seed], dict[str, int]] = lambda s: {}
+
+
+ObjectBuilder = Callable[[Seed], ObjectCase]
+
+# The body of a page POST: every field any form of the project asks for, with values that would pass.
+FORM_DATA: dict[str, Any] = {
+    "version": "1",
+    "title": "越权写入",
+    "text": "越权写入",
+    "summary": "越权写入",
+    "reason": "越权写入",
+    "note": "越权写入",
+    "name": "越权写入",
+    "code": "HACK-1",
+    "member_count": "0",
+    "parent_code": "D002",
+    "new_deadline": "2099-01-01",
+    "deadline": "2099-01-01",
+    "starts_on": "2026-04-01",
+    "ends_on": "2026-05-01",
+    "display_name": "越权写入",
+    "unit": "D002",
+    "role": Role.OFFICE,
+    "new_password1": "Hack-attempt-2026!",
+    "new_password2": "Hack-attempt-2026!",
+    "active": "0",
+    "direction": "up",
+}
+
+
+def _problem(attr: str, insider: str) -> ObjectBuilder:
+    return lambda s: ObjectCase({"pk": getattr(s, attr).pk}, insider)
+
+
+def _unit(insider: str = "office_a") -> ObjectBuilder:
+    return lambda s: ObjectCase({"pk": s.unit.pk}, insider, data={"kind": s.unit.kind_id, "version": 1})
+
+
+def _item(kind: str) -> ObjectBuilder:
+    return lambda s: ObjectCase({"pk": s.campaign.pk, "kind": kind, "item_pk": s.channel_id}, "office_a")
+
+
+def _account() -> ObjectBuilder:
+    return lambda s: ObjectCase({"pk": s.account.pk}, "secadmin", outsiders=("secadmin_b",))
+
+
+def _extension(insider: str = "office_a") -> ObjectBuilder:
+    return lambda s: ObjectCase({"pk": s.working.pk, "extension_pk": s.extension.pk}, insider)
+
+
+def _job() -> ObjectBuilder:
+    return lambda s: ObjectCase({"pk": s.job.pk}, "office_a", outsiders=(*DISTRICT_B, "office_city"))
+
+
+PAGE_OBJECTS: dict[str, ObjectBuilder] = {
+    "accounts:user_detail": _account(),
+    "accounts:user_edit": _account(),
+    "accounts:user_reset_password": _account(),
+    "accounts:user_set_active": _account(),
+    "accounts:user_unlock": _account(),
+    "accounts:role_assign": _account(),
+    "accounts:role_revoke": lambda s: ObjectCase(
+        {"pk": s.account.pk, "assignment_pk": s.assignment.pk}, "secadmin", outsiders=("secadmin_b",)
+    ),
+    # The audit log covers the whole platform: only an auditor on a top-level unit reads it, anyone
+    # else is refused the whole area (403) whatever the record.
+    "audit:detail": lambda s: ObjectCase(
+        {"seq": s.audit_seq}, "auditor", outsiders=("office_city", "office_b", "secadmin"), refused=403
+    ),
+    "campaigns:detail": lambda s: ObjectCase({"pk": s.campaign.pk}, "liaison_a"),
+    "campaigns:edit": lambda s: ObjectCase({"pk": s.campaign.pk}, "office_a"),
+    "campaigns:item_add": lambda s: ObjectCase({"pk": s.campaign.pk, "kind": "aspects"}, "office_a"),
+    "campaigns:item_update": _item("channels"),
+    "campaigns:item_move": _item("channels"),
+    "campaigns:item_delete": _item("channels"),
+    "jobs:detail": _job(),
+    "jobs:status": _job(),
+    "orgs:detail": _unit("liaison_a"),
+    "orgs:children": _unit("liaison_a"),
+    "orgs:create_child": _unit(),
+    "orgs:edit": _unit(),
+    "orgs:move": _unit(),
+    "problems:detail": _problem("working", "liaison_a"),
+    "problems:edit": _problem("working", "liaison_a"),
+    "problems:claim": _problem("waiting", "leader_a"),
+    "problems:add_measure": _problem("working", "leader_a"),
+    "problems:complete_measure": lambda s: ObjectCase({"pk": s.working.pk, "measure_pk": s.measure.pk}, "liaison_a"),
+    "problems:report_progress": _problem("working", "liaison_a"),
+    "problems:request_closure": _problem("working", "leader_a"),
+    "problems:approve_closure": _problem("reviewing", "office_a"),
+    "problems:send_back": _problem("reviewing", "office_a"),
+    "problems:reopen": _problem("done", "office_a"),
+    "problems:request_extension": _problem("working", "liaison_a"),
+    "problems:approve_extension": _extension(),
+    "problems:reject_extension": _extension(),
+    "problems:evidence": lambda s: ObjectCase({"pk": s.evidence.pk}, "leader_a"),
+    "problems:class_detail": lambda s: ObjectCase({"pk": s.problem_class.pk}, "office_a"),
+}
+
+HOSTILE = "q=秘密&unit={unit}&campaign={campaign}&problem={problem}&problem_class={class}"
+ADMINS_B = ("secadmin_b",)
+
+PAGE_LISTS: dict[str, ListCase] = {
+    "home": ListCase(None),
+    "accounts:no_role": ListCase(None),
+    "accounts:password_change": ListCase(None),
+    "accounts:api_token": ListCase(None),
+    "accounts:users": ListCase("secadmin", ADMINS_B, ("", "q=mimi", "q=秘密&role=liaison")),
+    "accounts:user_create": ListCase(None, ADMINS_B),
+    "accounts:unit_search": ListCase("secadmin", ADMINS_B, ("unit=秘密", "unit=S001")),
+    "audit:list": ListCase("auditor", ("office_city", "office_b", "secadmin")),
+    "audit:verify": ListCase(None, ("office_city", "office_b", "secadmin")),
+    "audit:export": ListCase("auditor", ("office_city", "office_b", "secadmin")),
+    "jobs:list": ListCase("office_a", (*DISTRICT_B, "office_city")),
+    "orgs:tree": ListCase("office_a", DISTRICT_B, ("", "q=秘密", "q=S001")),
+    "orgs:kinds": ListCase(None),
+    "orgs:import": ListCase("office_a"),
+    "orgs:import_template": ListCase(None),
+    "orgs:export": ListCase("office_a", DISTRICT_B, ("", "unit={unit}", "unit={street}")),
+    "campaigns:list": ListCase("liaison_a"),
+    "campaigns:create": ListCase("office_a"),
+    "problems:list": ListCase("liaison_a", DISTRICT_B, ("", HOSTILE, "q=秘密")),
+    "problems:dashboard": ListCase("office_a", DISTRICT_B, ("", "unit={unit}", "campaign={campaign}")),
+    "problems:new": ListCase("office_a", DISTRICT_B, ("", "campaign={campaign}")),
+    "problems:unit_choices": ListCase(
+        "office_a", DISTRICT_B, ("unit_q=秘密", "perm=file_problem&unit_q=秘密&campaign={campaign}")
+    ),
+    "problems:classes": ListCase("office_a"),
+    "problems:class_new": ListCase("office_a"),
+    "ledger:index": ListCase("office_a"),
+    "ledger:template": ListCase("office_a", DISTRICT_B, ("campaign={campaign}",)),
+    "ledger:export": ListCase("liaison_a", DISTRICT_B, ("", HOSTILE)),
+}
+
+
+def _problem_api(attr: str, insider: str, **data: Any) -> ObjectBuilder:
+    return lambda s: ObjectCase({"pk": getattr(s, attr).pk}, insider, data=data)
+
+
+API_OBJECTS: dict[str, ObjectBuilder] = {
+    "unit-detail": lambda s: ObjectCase({"pk": s.unit.pk}, "liaison_a"),
+    "campaign-detail": lambda s: ObjectCase({"pk": s.campaign.pk}, "liaison_a"),
+    "problem-detail": lambda s: ObjectCase(
+        {"pk": s.working.pk}, "liaison_a", data={"version": s.working.version, "title": "越权改名"}
+    ),
+    "problem-claim": _problem_api("waiting", "leader_a"),
+    "problem-request-closure": _problem_api("working", "leader_a", summary="越权申请"),
+    "problem-approve-closure": _problem_api("reviewing", "office_a", note="越权同意"),
+    "problem-send-back": _problem_api("reviewing", "office_a", reason="越权退回"),
+    "problem-reopen": _problem_api("done", "office_a", reason="越权重开"),
+    "problem-extensions": _problem_api("working", "liaison_a", new_deadline="2099-01-01", reason="越权延期"),
+    "problem-progress": _problem_api("working", "liaison_a", text="越权进展"),
+    "problem-events": _problem_api("working", "liaison_a"),
+    "measure-detail": lambda s: ObjectCase({"pk": s.measure.pk}, "liaison_a"),
+    "measure-complete": lambda s: ObjectCase({"pk": s.measure.pk}, "liaison_a"),
+    "extension-detail": lambda s: ObjectCase({"pk": s.extension.pk}, "office_a"),
+    "extension-approve": lambda s: ObjectCase({"pk": s.extension.pk}, "office_a", data={"note": "越权同意"}),
+    "extension-reject": lambda s: ObjectCase({"pk": s.extension.pk}, "office_a", data={"note": "越权驳回"}),
+    "problem-class-detail": lambda s: ObjectCase({"pk": s.problem_class.pk}, "office_a"),
+}
+
+
+def _new_problem_body(s: Seed) -> dict[str, Any]:
+    w = s.world
+    return {
+        "campaign": w.campaign.pk,
+        "title": "越权登记",
+        "channel": w.channels[0].pk,
+        "aspect": w.aspects[0].pk,
+        "unit": w.street_a.pk,
+        "found_on": "2026-05-01",
+        "deadline": "2099-01-01",
+    }
+
+
+def _new_measure_body(s: Seed) -> dict[str, Any]:
+    return {"problem": s.working.pk, "text": "越权措施", "owner_unit": s.world.district_a.pk, "deadline": "2099-01-01"}
+
+
+def _problem_filters(s: Seed) -> dict[str, int]:
+    """Every filter of the problem list that takes an id, each naming a district-A object."""
+    w = s.world
+    return {
+        "unit": w.district_a.pk,
+        "campaign": s.campaign.pk,
+        "aspect": s.campaign.aspects.get().pk,
+        "leader": w.leader_a.pk,
+        "problem_class": s.problem_class.pk,
+    }
+
+
+API_LISTS: dict[str, ApiListCase] = {
+    "unit-list": ApiListCase(
+        lambda s: {s.unit.pk, s.world.district_a.pk, s.world.street_a.pk},
+        "liaison_a",
+        filters=lambda s: {"within": s.world.district_a.pk, "parent": s.world.district_a.pk},
+    ),
+    "campaign-list": ApiListCase(lambda s: {s.campaign.pk}, "liaison_a"),
+    "problem-list": ApiListCase(
+        lambda s: {s.waiting.pk, s.working.pk, s.reviewing.pk, s.done.pk},
+        "liaison_a",
+        data=_new_problem_body,
+        refs=("unit",),
+        filters=_problem_filters,
+    ),
+    "measure-list": ApiListCase(
+        lambda s: {s.measure.pk},
+        "leader_a",
+        data=_new_measure_body,
+        refs=("problem",),
+        filters=lambda s: {"problem": s.working.pk},
+    ),
+    "extension-list": ApiListCase(lambda s: {s.extension.pk}, "office_a", filters=lambda s: {"problem": s.working.pk}),
+    "problem-class-list": ApiListCase(
+        lambda s: {s.problem_class.pk},
+        "office_a",
+        data=lambda s: {"campaign": s.world.campaign.pk, "unit": s.world.district_a.pk, "name": "越权类别"},
+        refs=("unit",),
+        filters=lambda s: {"campaign": s.campaign.pk},
+    ),
+}
+
+# Routes with no scope case, each with the reason.
+EXEMPT: dict[str, str] = {
+    "accounts:login": "the public login page; shows no data",
+    "accounts:logout": "ends the caller's own session (POST); shows no data",
+    "healthz": "liveness probe answering a plain 'ok'",
+    "set_language": "Django's language switch: stores the caller's language choice",
+    "api-schema": "the OpenAPI description of the API; no data",
+    "api-docs": "Swagger UI over the schema; no data",
+    "api-token": "obtains a token for a username and password; the login of the API",
+    "api-root": "the routers' index of endpoint addresses; no data",
+}
+
+
+# --- areas, for role separation (三权分立) --------------------------------------------------------------
+
+CAMPAIGN_DATA = "campaign data"
+ACCOUNTS_ADMIN = "account administration"
+AUDIT = "audit log"
+OWN = "own account and jobs"
+
+OWN_NAMES = frozenset({"home", "accounts:no_role", "accounts:password_change", "accounts:api_token", "jobs:list"})
+
+
+def area_of(name: str) -> str:
+    """Which area a route belongs to; every route not named otherwise holds campaign data."""
+    if name in EXEMPT or name in OWN_NAMES:
+        return OWN
+    if name.startswith("audit:"):
+        return AUDIT
+    if name.startswith("accounts:"):
+        return ACCOUNTS_ADMIN
+    return CAMPAIGN_DATA
+
+
+# Areas each role separated from campaign work may not enter.
+CLOSED_AREAS: dict[str, frozenset[str]] = {
+    "secadmin": frozenset({CAMPAIGN_DATA, AUDIT}),
+    "auditor": frozenset({CAMPAIGN_DATA, ACCOUNTS_ADMIN}),
+}
+
+
+def missing_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The same URL with every object id replaced by one that does not exist."""
+    return {k: (MISSING_ID if k not in NON_ID_PARAMS else v) for k, v in kwargs.items()}
