@@ -37,6 +37,15 @@ if not SECRET_KEY:
         key_file.write_text(SECRET_KEY)
         key_file.chmod(0o600)
 
+LUOSHI_PII_KEY = os.environ.get("LUOSHI_PII_KEY", "")
+if not LUOSHI_PII_KEY:
+    pii_key_file = DATA_DIR / "pii_key"
+    if not pii_key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        pii_key_file.write_text(os.urandom(32).hex())
+        pii_key_file.chmod(0o600)
+    LUOSHI_PII_KEY = pii_key_file.read_text().strip()
+
 ALLOWED_HOSTS = [h for h in os.environ.get("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("LUOSHI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -62,6 +71,7 @@ INSTALLED_APPS = [
     "luoshi.orgs",
     "luoshi.campaigns",
     "luoshi.problems",
+    "luoshi.demands",
     "luoshi.demo",
 ]
 
@@ -222,6 +232,10 @@ else:
 LUOSHI_YELLOW_DAYS = int(os.environ.get("LUOSHI_YELLOW_DAYS", "3"))
 LUOSHI_LOGIN_MAX_FAILURES = 5
 LUOSHI_LOGIN_LOCK_MINUTES = 15
+# Public filing (群众端) and Open311: requests allowed per client IP and window (seconds); body size cap.
+LUOSHI_PUBLIC_RATE_LIMITS = {"file": (10, 3600), "lookup": (60, 3600), "open311": (30, 3600)}
+LUOSHI_PUBLIC_MAX_BODY_BYTES = 16 * 1024
+LUOSHI_OPEN311_API_KEYS = [k for k in os.environ.get("LUOSHI_OPEN311_API_KEYS", "").split(",") if k]
 
 LOGGING = {
     "version": 1,

@@ -20,5 +20,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "manage_users": scope.has_perm_anywhere(user, Perm.MANAGE_USERS),
             "audit": scope.has_perm_anywhere(user, Perm.READ_AUDIT),
             "import": scope.has_perm_anywhere(user, Perm.IMPORT),
+            "demands": scope.has_perm_anywhere(user, Perm.VIEW_DEMANDS),
         }
     }

@@ -11,6 +11,8 @@ class Role(models.TextChoices):
     LIAISON = "liaison", _("单位联络员")
     LEADER = "leader", _("责任领导")
     SUPERVISOR = "supervisor", _("督导组成员")
+    DISPATCHER = "dispatcher", _("受理派单员")
+    HANDLER = "handler", _("承办人")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDITOR = "auditor", _("审计员")
 
@@ -31,6 +33,11 @@ class Perm(models.TextChoices):
     MANAGE_CAMPAIGN = "manage_campaign", _("管理活动")
     MANAGE_ORGS = "manage_orgs", _("管理组织架构")
     IMPORT = "import", _("导入")
+    RECEIVE_DEMAND = "receive_demand", _("受理诉求")
+    DISPATCH_DEMAND = "dispatch_demand", _("派单、回访、归档、督办")
+    HANDLE_DEMAND = "handle_demand", _("签收、办理、办结诉求")
+    APPROVE_DEMAND_EXTENSION = "approve_demand_extension", _("审批诉求延期")
+    VIEW_DEMANDS = "view_demands", _("查看诉求工单")
     MANAGE_USERS = "manage_users", _("管理账号")
     READ_AUDIT = "read_audit", _("查阅审计日志")
 
@@ -48,6 +55,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.MANAGE_CAMPAIGN,
             Perm.MANAGE_ORGS,
             Perm.IMPORT,
+            Perm.VIEW_DEMANDS,
         }
     ),
     Role.LIAISON: frozenset(
@@ -73,11 +81,23 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
         }
     ),
     Role.SUPERVISOR: frozenset({Perm.VIEW, Perm.FILE_PROBLEM}),
+    Role.DISPATCHER: frozenset(
+        {
+            Perm.VIEW_DEMANDS,
+            Perm.RECEIVE_DEMAND,
+            Perm.DISPATCH_DEMAND,
+            Perm.APPROVE_DEMAND_EXTENSION,
+            Perm.EXPORT,
+        }
+    ),
+    Role.HANDLER: frozenset({Perm.VIEW_DEMANDS, Perm.HANDLE_DEMAND}),
     Role.SECURITY_ADMIN: frozenset({Perm.MANAGE_USERS}),
     Role.AUDITOR: frozenset({Perm.READ_AUDIT}),
 }
 
-CAMPAIGN_DATA_ROLES = frozenset({Role.OFFICE, Role.LIAISON, Role.LEADER, Role.SUPERVISOR})
+CAMPAIGN_DATA_ROLES = frozenset(
+    {Role.OFFICE, Role.LIAISON, Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER, Role.HANDLER}
+)
 
 
 def roles_with(perm: str) -> frozenset[str]:

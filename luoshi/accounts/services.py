@@ -52,6 +52,8 @@ ROLE_KINDS: dict[str, str] = {
     Role.LIAISON: "业务角色",
     Role.LEADER: "业务角色",
     Role.SUPERVISOR: "业务角色",
+    Role.DISPATCHER: "业务角色",
+    Role.HANDLER: "业务角色",
 }
 EDITABLE_FIELDS = ("display_name", "title", "email", "unit")
 

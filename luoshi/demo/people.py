@@ -90,6 +90,7 @@ class People:
             leader=self.user("demo_leader", leader_title(unit), Role.LEADER, unit),
         )
         supervisor = self.user("demo_supervisor", f"市委第一督导组 联系{head}", Role.SUPERVISOR, unit)
+        self.user("demo_handler", f"{head}诉求承办人", Role.HANDLER, unit)
         return cast, supervisor
 
 
@@ -100,6 +101,7 @@ def build_cast(tree: OrgTree, names: NameMaker) -> Cast:
     office = people.user("demo_office", "市委学习教育领导小组办公室", Role.OFFICE, city)
     people.user("demo_secadmin", "安全管理员", Role.SECURITY_ADMIN, city)
     people.user("demo_auditor", "安全审计员", Role.AUDITOR, city)
+    people.user("demo_dispatcher", "12345热线受理派单员", Role.DISPATCHER, city)
     committee = [
         people.user(
             "demo_city_leader" if title == CITY_LEADER_TITLE else f"city_leader_{i:02d}", title, Role.LEADER, city

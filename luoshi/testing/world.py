@@ -70,6 +70,9 @@ def build_world() -> World:
         ("supervisor_a", Role.SUPERVISOR, district_a, "东城督导"),
         ("secadmin", Role.SECURITY_ADMIN, city, "安全管理员"),
         ("auditor", Role.AUDITOR, city, "审计员"),
+        ("dispatcher_city", Role.DISPATCHER, city, "市受理派单员"),
+        ("handler_a", Role.HANDLER, district_a, "东城承办人"),
+        ("handler_b", Role.HANDLER, district_b, "西城承办人"),
     ]
     for username, role, unit, name in specs:
         world.users[username] = make_user(username, role, unit, name)

@@ -37,6 +37,8 @@ DEMO_ROLES = {
     "demo_supervisor": (Role.SUPERVISOR, 2),
     "demo_secadmin": (Role.SECURITY_ADMIN, 1),
     "demo_auditor": (Role.AUDITOR, 1),
+    "demo_dispatcher": (Role.DISPATCHER, 1),
+    "demo_handler": (Role.HANDLER, 2),
 }
 
 

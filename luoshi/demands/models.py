@@ -1,0 +1,272 @@
+"""Citizen demands (民呼我为 / 接诉即办): tickets with timers, their timeline, and daily rollups."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.access.scope import ScopedQuerySet
+from luoshi.core.models import PathField, Scoped, TimeStamped
+from luoshi.demands.choices import DemandEventKind, DemandKind, DemandState, Outcome, Satisfaction
+
+USER = settings.AUTH_USER_MODEL
+
+
+class DemandChannel(models.Model):
+    """A channel demands come in by (诉求渠道: 12345 热线, 网站, APP, 来信, 下访接访, 电视问政 …)."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("诉求渠道")
+        verbose_name_plural = _("诉求渠道")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    """A demand category (诉求分类), a small configurable tree, with time limits (null = inherit)."""
+
+    name = models.CharField(_("名称"), max_length=60)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级分类"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    sign_hours = models.PositiveSmallIntegerField(_("签收时限（小时）"), null=True, blank=True)
+    contact_hours = models.PositiveSmallIntegerField(_("联系群众时限（小时）"), null=True, blank=True)
+    urgent_contact_hours = models.PositiveSmallIntegerField(_("紧急件联系时限（小时）"), null=True, blank=True)
+    resolve_days = models.PositiveSmallIntegerField(_("办结时限（工作日）"), null=True, blank=True)
+    callback_days = models.PositiveSmallIntegerField(_("回访时限（工作日）"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="unique_category_name")]
+        verbose_name = _("诉求分类")
+        verbose_name_plural = _("诉求分类")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Holiday(models.Model):
+    """A calendar exception (节假日安排): a holiday on a weekday, or a make-up working day on a weekend."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("调休上班"), default=False)
+    name = models.CharField(_("名称"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("节假日")
+        verbose_name_plural = _("节假日")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class Company(TimeStamped, Scoped):
+    """A company demands may concern (物业企业 …), supervised by ``unit``."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("监管单位"), on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(TimeStamped, Scoped):
+    """A project or estate (小区/项目) managed by a company, located in ``unit``."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    company = models.ForeignKey(Company, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="projects")
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("所在单位"), on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Demand(TimeStamped, Scoped):
+    """A citizen demand (诉求工单). ``org_path`` is the path of the unit that holds it now."""
+
+    number = models.CharField(_("工单编号"), max_length=24, unique=True)
+    tracking_code = models.CharField(_("查询码"), max_length=16, unique=True)
+    channel = models.ForeignKey(DemandChannel, verbose_name=_("渠道"), on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(Category, verbose_name=_("分类"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类型"), max_length=12, choices=DemandKind.choices, default=DemandKind.HELP)
+    urgent = models.BooleanField(_("紧急"), default=False)
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("诉求内容"))
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    citizen_name_enc = models.TextField(_("群众姓名（密文）"), blank=True)
+    citizen_phone_enc = models.TextField(_("联系电话（密文）"), blank=True)
+    citizen_phone_index = models.CharField(_("电话索引"), max_length=64, blank=True, db_index=True)
+    citizen_phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
+    dispatcher_unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("受理单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    handling_unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("涉及企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="demands"
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("涉及项目"), null=True, blank=True, on_delete=models.PROTECT, related_name="demands"
+    )
+    state = models.CharField(_("状态"), max_length=12, choices=DemandState.choices, default=DemandState.RECEIVED)
+    received_at = models.DateTimeField(_("受理时间"))
+    dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("联系群众时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    called_back_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    sign_due = models.DateTimeField(_("签收时限"), null=True, blank=True)
+    respond_due = models.DateTimeField(_("联系时限"), null=True, blank=True)
+    resolve_due = models.DateTimeField(_("办结时限"), null=True, blank=True)
+    callback_due = models.DateTimeField(_("回访时限"), null=True, blank=True)
+    responded_on_time = models.BooleanField(_("按时响应"), null=True, blank=True)
+    finished_on_time = models.BooleanField(_("按时办结"), null=True, blank=True)
+    outcome = models.CharField(_("办理结果"), max_length=12, choices=Outcome.choices, blank=True)
+    explanation = models.TextField(_("办理情况"), blank=True)
+    satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices, blank=True)
+    redo_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    unit_hops = models.PositiveSmallIntegerField(_("流转单位数"), default=0)
+    escalated = models.BooleanField(_("督办"), default=False)
+    problem = models.ForeignKey(
+        "problems.Problem",
+        verbose_name=_("关联问题"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="demands",
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("诉求工单")
+        verbose_name_plural = _("诉求工单")
+        indexes = [
+            models.Index(fields=["org_path", "state"]),
+            models.Index(fields=["state", "resolve_due"]),
+            models.Index(fields=["received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class DemandEvent(Scoped):
+    """One entry of a demand's timeline (办理记录)."""
+
+    demand = models.ForeignKey(Demand, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(USER, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(_("事项"), max_length=30, choices=DemandEventKind.choices)
+    from_state = models.CharField(_("原状态"), max_length=12, choices=DemandState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=12, choices=DemandState.choices, blank=True)
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("说明"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["demand", "at", "id"]
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DemandExtension(TimeStamped, Scoped):
+    """An extension request of a demand's resolution deadline (延期申请), at most 10 working days."""
+
+    demand = models.ForeignKey(Demand, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(USER, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    days = models.PositiveSmallIntegerField(_("延期工作日"))
+    reason = models.TextField(_("理由"))
+    old_due = models.DateTimeField(_("原时限"))
+    new_due = models.DateTimeField(_("新时限"))
+    state = models.CharField(_("状态"), max_length=10, default="pending")
+    decided_by = models.ForeignKey(
+        USER, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("诉求延期申请")
+        verbose_name_plural = _("诉求延期申请")
+
+    def __str__(self) -> str:
+        return f"{self.demand.number} +{self.days}"
+
+
+class DemandRollup(models.Model):
+    """Daily figures per handling unit, category, company and project (日汇总), kept as tickets change.
+
+    Rates, rankings and the red/black list read these rows, so their cost grows with units and days,
+    not with tickets. ``org_path`` is the handling unit's path.
+    """
+
+    day = models.DateField(_("日期"))
+    org_path = PathField(_("组织路径"))
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    company_key = models.PositiveBigIntegerField(_("企业编号（0 为无）"), default=0)
+    project_key = models.PositiveBigIntegerField(_("项目编号（0 为无）"), default=0)
+    received = models.PositiveIntegerField(default=0)
+    response_due = models.PositiveIntegerField(default=0)
+    responded_on_time = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basic = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("诉求日汇总")
+        verbose_name_plural = _("诉求日汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "unit", "category", "company_key", "project_key"], name="unique_demand_rollup"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["day", "org_path"]),
+            models.Index(fields=["company_key", "day"]),
+            models.Index(fields=["project_key", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.org_path}"

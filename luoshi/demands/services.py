@@ -1,0 +1,615 @@
+"""The only code that writes citizen demands (诉求工单), their timeline and extension requests.
+
+Each transition is one function that checks who may do it (scope), locks the row, checks the
+version the user saw and the state, then moves the ticket, writes a timeline event, an audit
+record and the rollups, all in one transaction. A refused call changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.access import scope
+from luoshi.access.models import RoleAssignment
+from luoshi.access.roles import Perm, Role
+from luoshi.audit.models import Action
+from luoshi.audit.services import record, snapshot
+from luoshi.core import crypto, paths
+from luoshi.core.errors import Conflict, NotAllowed, RuleViolation
+from luoshi.core.i18n import record_text
+from luoshi.demands import rollups, timers, workflow
+from luoshi.demands.choices import DemandEventKind, DemandKind, DemandState, Outcome, Satisfaction
+from luoshi.demands.models import (
+    Category,
+    Company,
+    Demand,
+    DemandChannel,
+    DemandEvent,
+    DemandExtension,
+    Project,
+)
+from luoshi.orgs.models import Unit
+from luoshi.problems.models import Problem
+
+PERSONAL_FIELDS = ("citizen_name_enc", "citizen_phone_enc", "citizen_phone_index")
+PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+PUBLIC_ACTOR = "群众"
+SYSTEM_ACTOR = "系统"
+ANONYMOUS_ACTIONS = {"call_back": PUBLIC_ACTOR, "escalate": SYSTEM_ACTOR}  # who acts when no user does
+SIGN_BREACH, RESPOND_BREACH, RESOLVE_BREACH = "签收超时", "联系群众超时", "办结超时"
+
+
+class ExtensionState:
+    PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _event(
+    demand: Demand, actor: Any, kind: str, note: str = "", from_state: str = "", unit: Unit | None = None
+) -> None:
+    DemandEvent.objects.create(
+        demand=demand,
+        org_path=demand.org_path,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=kind,
+        from_state=from_state,
+        to_state=demand.state if from_state else "",
+        unit=unit,
+        note=note[:2000],
+    )
+
+
+def _snapshot(demand: Demand) -> dict[str, Any]:
+    return snapshot(demand, exclude=PERSONAL_FIELDS)
+
+
+def _audit(
+    actor: Any, demand: Demand, before: dict[str, Any], label: str, note: str = "", nobody: str = SYSTEM_ACTOR
+) -> None:
+    after = _snapshot(demand)
+    changed = sorted(k for k in after if k != "updated_at" and before.get(k) != after[k])
+    record(
+        Action.TRANSITION,
+        actor=actor,
+        obj=demand,
+        before={k: before.get(k) for k in changed},
+        after={k: after[k] for k in changed},
+        detail=f"{label}{'：' + note if note else ''}"[:200],
+        actor_name="" if actor is not None else nobody,
+    )
+
+
+def _locked(demand: Demand, version: int | None) -> Demand:
+    fresh = Demand.objects.select_for_update(of=("self",)).select_related("category").get(pk=demand.pk)
+    if version is not None and fresh.version != version:
+        raise Conflict(_("该工单已被他人修改，请刷新页面后重试。"))
+    return fresh
+
+
+def _start(actor: Any, demand: Demand, action: str, version: int | None) -> tuple[Demand, workflow.Transition]:
+    """Check scope, version and state on the locked row; nothing is written yet."""
+    step = workflow.TRANSITIONS[action]
+    message = _("您无权执行「{action}」。").format(action=step.label)
+    if actor is None and action not in ANONYMOUS_ACTIONS:
+        raise NotAllowed(message)
+    fresh = _locked(demand, version)
+    if actor is not None:
+        scope.require(actor, step.perm, fresh, message)
+    workflow.transition(action, fresh.state)
+    return fresh, step
+
+
+def _move(actor: Any, fresh: Demand, step: workflow.Transition, note: str = "", **fields: Any) -> Demand:
+    """Apply the transition and its fields; write the event, the audit record and the rollups."""
+    before_facts, before = rollups.facts(fresh), _snapshot(fresh)
+    from_state = fresh.state
+    fresh.state = workflow.target_of(step, from_state)
+    for name, value in fields.items():
+        setattr(fresh, name, value)
+    fresh.version += 1
+    fresh.save()
+    _event(fresh, actor, step.event, note=note, from_state=from_state, unit=fields.get("handling_unit"))
+    action = next(name for name, known in workflow.TRANSITIONS.items() if known is step)
+    _audit(actor, fresh, before, record_text(step.label), note, ANONYMOUS_ACTIONS.get(action, SYSTEM_ACTOR))
+    rollups.on_demand_saved(before_facts, fresh)
+    return fresh
+
+
+def _required(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise RuleViolation(message)
+    return text
+
+
+# --- 受理 -----------------------------------------------------------------------------------------
+
+
+def default_intake_unit() -> Unit:
+    """The top-most unit with a dispatcher (受理派单员), else the first root unit."""
+    held = RoleAssignment.objects.filter(role=Role.DISPATCHER).order_by("unit__level", "unit__path").first()
+    if held is not None:
+        return held.unit
+    root = Unit.objects.filter(parent=None).order_by("path").first()
+    if root is None:
+        raise RuleViolation(_("尚未建立组织架构，无法受理诉求。"))
+    return root
+
+
+def _intake_unit(actor: Any, intake_unit: Unit | None) -> Unit:
+    if intake_unit is None and actor is not None:
+        tops = scope.scope_paths(actor, Perm.RECEIVE_DEMAND)
+        intake_unit = Unit.objects.filter(path=tops[0]).first() if tops else None
+    unit = intake_unit or default_intake_unit()
+    if actor is not None:
+        scope.require(actor, Perm.RECEIVE_DEMAND, unit.path, _("您无权为该单位受理诉求。"))
+    return unit
+
+
+def _check_citizen(name: str, phone: str) -> tuple[str, str]:
+    name, phone = (name or "").strip(), (phone or "").strip()
+    if len(name) > 40:
+        raise RuleViolation(_("群众姓名不能超过 40 个字。"))
+    if phone and not PHONE.match(phone):
+        raise RuleViolation(_("联系电话「{phone}」格式不对。").format(phone=crypto.mask_phone(phone)))
+    return name, phone
+
+
+def _check_place(address: str, latitude: Any, longitude: Any) -> tuple[str, Decimal | None, Decimal | None]:
+    address = (address or "").strip()
+    if len(address) > 200:
+        raise RuleViolation(_("地址不能超过 200 个字。"))
+    if (latitude is None) != (longitude is None):
+        raise RuleViolation(_("经纬度须同时填写。"))
+    if latitude is None:
+        return address, None, None
+    try:
+        lat, lon = (
+            Decimal(str(latitude)).quantize(Decimal("0.000001")),
+            Decimal(str(longitude)).quantize(Decimal("0.000001")),
+        )
+    except ArithmeticError as exc:
+        raise RuleViolation(_("经纬度格式不对。")) from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise RuleViolation(_("经纬度超出范围。"))
+    return address, lat, lon
+
+
+def _check_text(title: str, content: str, kind: str) -> tuple[str, str]:
+    title = _required(title, _("诉求标题不能为空。"))
+    content = _required(content, _("诉求内容不能为空。"))
+    if len(title) > 200:
+        raise RuleViolation(_("诉求标题不能超过 200 个字。"))
+    if len(content) > 5000:
+        raise RuleViolation(_("诉求内容不能超过 5000 个字。"))
+    if kind not in DemandKind.values:
+        raise RuleViolation(_("未知的诉求类型。"))
+    return title, content
+
+
+def _check_refs(channel: Any, category: Any, company: Company | None, project: Project | None) -> Company | None:
+    if not isinstance(channel, DemandChannel) or not isinstance(category, Category):
+        raise RuleViolation(_("请选择诉求渠道和分类。"))
+    if project is not None:
+        if company is not None and project.company_id != company.pk:
+            raise RuleViolation(
+                _("项目「{project}」不属于企业「{company}」。").format(project=project, company=company)
+            )
+        company = project.company
+    return company
+
+
+def _tracking_code() -> str:
+    while True:
+        code = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
+        if not Demand.objects.filter(tracking_code=code).exists():
+            return code
+
+
+def receive_demand(
+    actor: Any,
+    *,
+    channel: DemandChannel,
+    category: Category,
+    title: str,
+    content: str,
+    citizen_name: str = "",
+    citizen_phone: str = "",
+    kind: str = DemandKind.HELP,
+    urgent: bool = False,
+    address: str = "",
+    latitude: Any = None,
+    longitude: Any = None,
+    company: Company | None = None,
+    project: Project | None = None,
+    intake_unit: Unit | None = None,
+    received_at: dt.datetime | None = None,
+) -> Demand:
+    """受理: a demand enters at the intake unit; ``actor`` None is the public or an import."""
+    unit = _intake_unit(actor, intake_unit)
+    title, content = _check_text(title, content, kind)
+    name, phone = _check_citizen(citizen_name, citizen_phone)
+    address, lat, lon = _check_place(address, latitude, longitude)
+    company = _check_refs(channel, category, company, project)
+    demand = Demand(
+        number=uuid.uuid4().hex[:24],
+        tracking_code=_tracking_code(),
+        channel=channel,
+        category=category,
+        kind=kind,
+        urgent=bool(urgent),
+        title=title,
+        content=content,
+        address=address,
+        latitude=lat,
+        longitude=lon,
+        citizen_name_enc=crypto.encrypt(name),
+        citizen_phone_enc=crypto.encrypt(phone),
+        citizen_phone_index=crypto.blind_index(phone) if phone else "",
+        citizen_phone_masked=crypto.mask_phone(phone),
+        dispatcher_unit=unit,
+        org_path=unit.path,
+        company=company,
+        project=project,
+        received_at=received_at or timezone.now(),
+    )
+    with transaction.atomic():
+        demand.save()
+        demand.number = f"{timezone.localtime(demand.received_at):%Y%m%d}{demand.pk:08d}"
+        demand.save(update_fields=["number"])
+        _event(demand, actor, DemandEventKind.RECEIVED, from_state="", unit=unit)
+        record(
+            Action.CREATE,
+            actor=actor,
+            obj=demand,
+            after=_snapshot(demand),
+            actor_name="" if actor is not None else PUBLIC_ACTOR,
+        )
+        rollups.on_demand_saved(None, demand)
+    return demand
+
+
+# --- 派单 / 签收 / 办理 / 办结 / 退单 --------------------------------------------------------------
+
+
+def _due_fields(demand: Demand, start: dt.datetime, calendar: timers.Calendar) -> dict[str, Any]:
+    limits = timers.limits_for(demand.category)
+    return {
+        "sign_due": timers.add_hours(start, limits.sign_hours),
+        "respond_due": timers.add_hours(start, limits.contact(demand.urgent)),
+        "resolve_due": timers.add_working_days(start, limits.resolve(demand.kind), calendar),
+    }
+
+
+@transaction.atomic
+def dispatch(actor: Any, demand: Demand, *, unit: Unit, note: str = "", version: int | None = None) -> Demand:
+    """派单: the dispatcher hands the ticket to a handling unit; its clocks start now."""
+    fresh, step = _start(actor, demand, "dispatch", version)
+    if not paths.is_within(unit.path, fresh.dispatcher_unit.path):
+        raise RuleViolation(_("单位「{unit}」不在受理单位的管辖范围内。").format(unit=unit))
+    now = timezone.now()
+    fields = _due_fields(fresh, now, timers.Calendar())
+    units = set(fresh.events.filter(kind=DemandEventKind.DISPATCHED).values_list("unit_id", flat=True)) | {unit.pk}
+    fresh = _move(
+        actor,
+        fresh,
+        step,
+        note,
+        handling_unit=unit,
+        org_path=unit.path,
+        dispatched_at=now,
+        signed_at=None,
+        responded_at=None,
+        responded_on_time=None,
+        finished_on_time=None,
+        unit_hops=len(units),
+        **fields,
+    )
+    if fresh.unit_hops >= timers.ESCALATE_AFTER_UNITS and not fresh.escalated:
+        fresh = _escalate(None, fresh, _("工单已流转 {n} 个单位，自动督办。").format(n=fresh.unit_hops))
+    return fresh
+
+
+@transaction.atomic
+def sign(actor: Any, demand: Demand, *, version: int | None = None) -> Demand:
+    """签收: the handling unit takes the ticket on."""
+    fresh, step = _start(actor, demand, "sign", version)
+    return _move(actor, fresh, step, signed_at=timezone.now())
+
+
+def _responded(fresh: Demand, now: dt.datetime) -> dict[str, Any]:
+    if fresh.responded_at is not None:
+        return {}
+    on_time = fresh.responded_on_time is not False and (fresh.respond_due is None or now <= fresh.respond_due)
+    return {"responded_at": now, "responded_on_time": on_time}
+
+
+@transaction.atomic
+def respond(actor: Any, demand: Demand, *, note: str, version: int | None = None) -> Demand:
+    """联系群众 / 办理: the handler contacts the citizen or records progress; the first one stops the clock."""
+    note = _required(note, _("请填写联系群众或办理情况。"))
+    fresh, step = _start(actor, demand, "respond", version)
+    return _move(actor, fresh, step, note, **_responded(fresh, timezone.now()))
+
+
+@transaction.atomic
+def finish(actor: Any, demand: Demand, *, outcome: str, explanation: str, version: int | None = None) -> Demand:
+    """办结: resolved or not, with an explanation; the callback clock starts."""
+    if outcome not in Outcome.values:
+        raise RuleViolation(_("请选择办理结果。"))
+    explanation = _required(explanation, _("请填写办理情况说明。"))
+    fresh, step = _start(actor, demand, "finish", version)
+    now = timezone.now()
+    limits = timers.limits_for(fresh.category)
+    on_time = fresh.finished_on_time is not False and (fresh.resolve_due is None or now <= fresh.resolve_due)
+    return _move(
+        actor,
+        fresh,
+        step,
+        str(Outcome(outcome).label),
+        **_responded(fresh, now),
+        finished_at=now,
+        finished_on_time=on_time,
+        outcome=outcome,
+        explanation=explanation,
+        callback_due=timers.add_working_days(now, limits.callback_days),
+    )
+
+
+@transaction.atomic
+def return_demand(actor: Any, demand: Demand, *, reason: str, version: int | None = None) -> Demand:
+    """退单: a wrong-unit ticket goes back to the dispatcher, within 2 working days of dispatch."""
+    reason = _required(reason, _("请填写退单理由。"))
+    fresh, step = _start(actor, demand, "return", version)
+    if fresh.dispatched_at and timezone.now() > timers.add_working_days(fresh.dispatched_at, timers.RETURN_DAYS):
+        raise RuleViolation(
+            _("派单已超过 {days} 个工作日，不能退单。").format(days=timers.RETURN_DAYS), code="return_too_late"
+        )
+    return _move(
+        actor,
+        fresh,
+        step,
+        reason,
+        handling_unit=None,
+        org_path=fresh.dispatcher_unit.path,
+        sign_due=None,
+        respond_due=None,
+        resolve_due=None,
+        signed_at=None,
+    )
+
+
+# --- 回访 / 重办 / 归档 / 督办 ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def call_back(actor: Any, demand: Demand, *, satisfaction: str, note: str = "", version: int | None = None) -> Demand:
+    """回访: the citizen's satisfaction; ``actor`` None is the citizen on the public page."""
+    if satisfaction not in Satisfaction.values:
+        raise RuleViolation(_("请选择满意度。"))
+    fresh, step = _start(actor, demand, "call_back", version)
+    label = Satisfaction(satisfaction).label
+    return _move(
+        actor,
+        fresh,
+        step,
+        f"{label}{'：' + note.strip() if note and note.strip() else ''}",
+        satisfaction=satisfaction,
+        called_back_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def redo(actor: Any, demand: Demand, *, reason: str, version: int | None = None) -> Demand:
+    """重办: after an unsatisfied callback the handling unit handles the ticket again."""
+    reason = _required(reason, _("请填写重办理由。"))
+    fresh, step = _start(actor, demand, "redo", version)
+    if fresh.satisfaction != Satisfaction.UNSATISFIED:
+        raise RuleViolation(_("只有回访不满意的工单才能重办。"))
+    now = timezone.now()
+    limits = timers.limits_for(fresh.category)
+    fresh = _move(
+        actor,
+        fresh,
+        step,
+        reason,
+        redo_count=fresh.redo_count + 1,
+        resolve_due=timers.add_working_days(now, limits.resolve(fresh.kind)),
+        finished_at=None,
+        finished_on_time=None,
+        outcome="",
+        satisfaction="",
+        called_back_at=None,
+        callback_due=None,
+    )
+    if fresh.redo_count >= timers.ESCALATE_AFTER_REDOS:
+        fresh = _escalate(None, fresh, _("工单已重办 {n} 次，自动督办。").format(n=fresh.redo_count))
+    return fresh
+
+
+@transaction.atomic
+def archive(actor: Any, demand: Demand, *, version: int | None = None) -> Demand:
+    """归档: the ticket is closed for good."""
+    fresh, step = _start(actor, demand, "archive", version)
+    return _move(actor, fresh, step, archived_at=timezone.now())
+
+
+def _escalate(actor: Any, fresh: Demand, reason: str) -> Demand:
+    return _move(actor, fresh, workflow.TRANSITIONS["escalate"], reason, escalated=True)
+
+
+@transaction.atomic
+def escalate(actor: Any, demand: Demand, *, reason: str) -> Demand:
+    """督办: the dispatcher (or the system, ``actor`` None) puts the ticket under supervision."""
+    reason = _required(reason, _("请填写督办事由。"))
+    fresh, _step = _start(actor, demand, "escalate", None)
+    return _escalate(actor, fresh, reason)
+
+
+# --- 延期 ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_extension(actor: Any, demand: Demand, *, days: int, reason: str) -> DemandExtension:
+    """申请延期: at most 10 working days, asked before the resolution deadline."""
+    reason = _required(reason, _("请填写延期理由。"))
+    days = int(days) if str(days).strip().isdigit() else 0
+    if not 1 <= days <= timers.MAX_EXTENSION_DAYS:
+        raise RuleViolation(_("延期天数应为 1 至 {max} 个工作日。").format(max=timers.MAX_EXTENSION_DAYS))
+    fresh, step = _start(actor, demand, "request_extension", None)
+    if fresh.resolve_due is None or timezone.now() > fresh.resolve_due:
+        raise RuleViolation(_("已超过办结时限，不能再申请延期。"), code="extension_too_late")
+    if fresh.extensions.filter(state=ExtensionState.PENDING).exists():
+        raise RuleViolation(_("该工单已有待审批的延期申请。"))
+    ext = DemandExtension.objects.create(
+        demand=fresh,
+        org_path=fresh.org_path,
+        requested_by=actor,
+        days=days,
+        reason=reason,
+        old_due=fresh.resolve_due,
+        new_due=timers.add_working_days(fresh.resolve_due, days),
+    )
+    _event(fresh, actor, step.event, note=_("延期 {days} 个工作日：{reason}").format(days=days, reason=reason))
+    record(Action.CREATE, actor=actor, obj=ext, after=snapshot(ext), detail=record_text(step.label))
+    return ext
+
+
+def _decide(actor: Any, ext: DemandExtension) -> tuple[DemandExtension, Demand]:
+    scope.require(actor, Perm.APPROVE_DEMAND_EXTENSION, ext, _("您无权审批该延期申请。"))
+    fresh_ext = DemandExtension.objects.select_for_update().get(pk=ext.pk)
+    if fresh_ext.state != ExtensionState.PENDING:
+        raise RuleViolation(_("该延期申请已审批。"))
+    demand = _locked(fresh_ext.demand, None)
+    return fresh_ext, demand
+
+
+@transaction.atomic
+def approve_extension(actor: Any, ext: DemandExtension) -> DemandExtension:
+    """同意延期: the resolution deadline moves to the requested date."""
+    ext, demand = _decide(actor, ext)
+    before_ext = snapshot(ext)
+    ext.state, ext.decided_by, ext.decided_at = ExtensionState.APPROVED, actor, timezone.now()
+    ext.save()
+    record(Action.UPDATE, actor=actor, obj=ext, before=before_ext, after=snapshot(ext), detail="同意延期")
+    before_facts, before = rollups.facts(demand), _snapshot(demand)
+    demand.resolve_due = ext.new_due
+    demand.version += 1
+    demand.save()
+    _event(demand, actor, DemandEventKind.EXTENSION_APPROVED, note=f"{timezone.localtime(ext.new_due):%Y-%m-%d %H:%M}")
+    _audit(actor, demand, before, "同意延期")
+    rollups.on_demand_saved(before_facts, demand)
+    return ext
+
+
+@transaction.atomic
+def reject_extension(actor: Any, ext: DemandExtension, *, note: str) -> DemandExtension:
+    """不同意延期, with a reason; the deadline stays."""
+    note = _required(note, _("请填写不同意的理由。"))
+    ext, demand = _decide(actor, ext)
+    before_ext = snapshot(ext)
+    ext.state, ext.decided_by, ext.decided_at = ExtensionState.REJECTED, actor, timezone.now()
+    ext.save()
+    _event(demand, actor, DemandEventKind.EXTENSION_REJECTED, note=note)
+    record(Action.UPDATE, actor=actor, obj=ext, before=before_ext, after=snapshot(ext), detail=f"不同意延期：{note}")
+    return ext
+
+
+# --- 个人信息 / 超时 / 转问题 -----------------------------------------------------------------------
+
+
+def may_reveal(actor: Any, demand: Demand) -> bool:
+    """Only the ticket's handlers and its dispatchers see the citizen's name and phone in clear."""
+    if demand.handling_unit_id and scope.can(actor, Perm.HANDLE_DEMAND, demand.org_path):
+        return True
+    return scope.can(actor, Perm.DISPATCH_DEMAND, demand.dispatcher_unit.path)
+
+
+@transaction.atomic
+def reveal_citizen(actor: Any, demand: Demand) -> tuple[str, str]:
+    """查看群众信息: the name and phone in clear, each view audited and on the timeline."""
+    if not may_reveal(actor, demand):
+        raise NotAllowed(_("只有该工单的承办人和受理派单员可以查看群众的姓名和电话。"))
+    fresh = Demand.objects.get(pk=demand.pk)
+    name, phone = crypto.decrypt(fresh.citizen_name_enc), crypto.decrypt(fresh.citizen_phone_enc)
+    _event(fresh, actor, DemandEventKind.PERSONAL_DATA_VIEWED)
+    record(Action.VIEW_PERSONAL, actor=actor, obj=fresh, detail="查看群众姓名和联系电话")
+    return name, phone
+
+
+def _mark(demand: Demand, note: str, **fields: Any) -> None:
+    before_facts = rollups.facts(demand)
+    for name, value in fields.items():
+        setattr(demand, name, value)
+    if fields:
+        demand.save(update_fields=[*fields, "updated_at"])
+    _event(demand, None, DemandEventKind.BREACHED, note=note)
+    record(Action.UPDATE, obj=demand, detail=note, after=fields or None, actor_name=SYSTEM_ACTOR)
+    rollups.on_demand_saved(before_facts, demand)
+
+
+def _late(now: dt.datetime) -> dict[str, Any]:
+    """Tickets past a limit and not yet marked, by the breach they are in."""
+    sign_marked = DemandEvent.objects.filter(
+        demand=OuterRef("pk"), kind=DemandEventKind.BREACHED, note=SIGN_BREACH, at__gte=OuterRef("dispatched_at")
+    )
+    handling = Demand.objects.filter(state__in=workflow.HANDLING_STATES)
+    return {
+        SIGN_BREACH: Demand.objects.filter(state=DemandState.DISPATCHED, sign_due__lt=now).exclude(Exists(sign_marked)),
+        RESPOND_BREACH: handling.filter(respond_due__lt=now, responded_at=None, responded_on_time=None),
+        RESOLVE_BREACH: handling.filter(resolve_due__lt=now, finished_on_time=None),
+    }
+
+
+def sweep_breaches(now: dt.datetime | None = None) -> dict[str, int]:
+    """超时预警: mark tickets past their sign, contact or resolution limit; late resolution is escalated."""
+    now = now or timezone.now()
+    counts = {"sign": 0, "respond": 0, "resolve": 0, "escalated": 0}
+    fields = {
+        SIGN_BREACH: {},
+        RESPOND_BREACH: {"responded_on_time": False},
+        RESOLVE_BREACH: {"finished_on_time": False},
+    }
+    keys = {SIGN_BREACH: "sign", RESPOND_BREACH: "respond", RESOLVE_BREACH: "resolve"}
+    for note, late in _late(now).items():
+        for pk in list(late.values_list("pk", flat=True).order_by("pk")):
+            with transaction.atomic():
+                demand = Demand.objects.select_for_update().get(pk=pk)
+                _mark(demand, note, **fields[note])
+                counts[keys[note]] += 1
+                if note == RESOLVE_BREACH and not demand.escalated:
+                    _escalate(None, demand, _("超过办结时限，自动督办。"))
+                    counts["escalated"] += 1
+    return counts
+
+
+@transaction.atomic
+def link_problem(actor: Any, demand: Demand, problem: Problem) -> Demand:
+    """转为问题清单: a demand (often one of a pattern) is linked to a problem of the list, both ways."""
+    scope.require(actor, Perm.VIEW_DEMANDS, demand, _("您无权查看该工单。"))
+    scope.require(actor, Perm.EDIT_PROBLEM, problem, _("您无权把工单关联到该问题。"))
+    fresh = _locked(demand, None)
+    if fresh.problem_id == problem.pk:
+        raise RuleViolation(_("该工单已关联此问题。"))
+    before_facts, before = rollups.facts(fresh), _snapshot(fresh)
+    fresh.problem = problem
+    fresh.version += 1
+    fresh.save()
+    _event(fresh, actor, DemandEventKind.LINKED_PROBLEM, note=f"{problem.number} {problem.title}"[:200])
+    _audit(actor, fresh, before, "转为问题清单", str(problem)[:100])
+    rollups.on_demand_saved(before_facts, fresh)
+    return fresh
