@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-EXEMPT_PREFIXES = ("/static/", "/i18n/", "/api/", "/healthz", "/favicon.ico")
+EXEMPT_PREFIXES = ("/static/", "/i18n/", "/api/", "/healthz", "/favicon.ico", "/public/", "/open311/")
 
 
 class PasswordChangeRequiredMiddleware:

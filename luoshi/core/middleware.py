@@ -9,7 +9,16 @@ from django.urls import reverse
 
 from luoshi.core import context
 
-PUBLIC_PREFIXES = ("/accounts/login", "/static/", "/i18n/", "/api/", "/healthz", "/favicon.ico")
+PUBLIC_PREFIXES = (
+    "/accounts/login",
+    "/static/",
+    "/i18n/",
+    "/api/",
+    "/healthz",
+    "/favicon.ico",
+    "/public/",
+    "/open311/",
+)
 
 
 def client_ip(request: HttpRequest) -> str:
