@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("luoshi.orgs.api.urls")),
     path("", include("luoshi.campaigns.api.urls")),
     path("", include("luoshi.problems.api.urls")),
+    path("", include("luoshi.demands.api.urls")),
 ]

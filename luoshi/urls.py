@@ -19,9 +19,13 @@ urlpatterns = [
     path("campaigns/", include("luoshi.campaigns.urls")),
     path("problems/ledger/", include("luoshi.problems.urls_ledger")),
     path("problems/", include("luoshi.problems.urls")),
+    path("demands/rates/", include("luoshi.demands.urls_rates")),
+    path("demands/", include("luoshi.demands.urls")),
     path("audit/", include("luoshi.audit.urls")),
     path("jobs/", include("luoshi.jobs.urls")),
     path("api/v1/", include("luoshi.api_urls")),
+    path("public/", include("luoshi.demands.urls_public")),
+    path("open311/v2/", include("luoshi.demands.urls_open311")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -31,6 +31,9 @@ from luoshi.accounts import services as account_services
 from luoshi.audit.models import AuditEvent, ChainHead
 from luoshi.campaigns import services as campaign_services
 from luoshi.campaigns.models import Campaign
+from luoshi.demands import services as demand_services
+from luoshi.demands.models import Category as DemandCategory
+from luoshi.demands.models import Demand, DemandChannel, DemandExtension
 from luoshi.jobs.models import Job
 from luoshi.jobs.runner import create_job
 from luoshi.orgs import services as org_services
@@ -59,6 +62,9 @@ HIDDEN_ASPECT = "秘密方面甲"
 HIDDEN_JOB = "秘密导入任务甲"
 HIDDEN_ACCOUNT = ("mimi_a", "秘密账号甲")
 HIDDEN_FILE = "mimi-evidence.png"
+HIDDEN_DEMANDS = ("秘密诉求已受理", "秘密诉求已派单", "秘密诉求已签收", "秘密诉求已办结", "秘密诉求不满意")
+HIDDEN_DEMAND_EXTENSION = "秘密诉求延期甲"
+DEMAND_VIEWERS_B = ("office_b", "handler_b")
 
 
 # --- the URLconf -----------------------------------------------------------------------------------
@@ -292,6 +298,56 @@ class Seed:
         w = self.world
         return new_problem(w, unit=w.district_b, actor=w.liaison_b, title="西城自己的问题")
 
+    def _demand(self, title: str) -> Demand:
+        w = self.world
+        return demand_services.receive_demand(
+            w.dispatcher_city,
+            channel=DemandChannel.objects.get(code="hotline"),
+            category=DemandCategory.objects.get(name="物业服务"),
+            title=title,
+            content=title,
+            citizen_name="秘密群众",
+            citizen_phone="13800001111",
+            intake_unit=w.district_a,
+        )
+
+    def _demand_signed(self, title: str) -> Demand:
+        w = self.world
+        demand = demand_services.dispatch(w.dispatcher_city, self._demand(title), unit=w.district_a)
+        return demand_services.sign(w.handler_a, demand)
+
+    def _demand_finished(self, title: str) -> Demand:
+        demand = self._demand_signed(title)
+        return demand_services.finish(self.world.handler_a, demand, outcome="resolved", explanation=title)
+
+    @cached_property
+    def demand_received(self) -> Demand:
+        return self._demand(HIDDEN_DEMANDS[0])
+
+    @cached_property
+    def demand_dispatched(self) -> Demand:
+        w = self.world
+        return demand_services.dispatch(w.dispatcher_city, self._demand(HIDDEN_DEMANDS[1]), unit=w.district_a)
+
+    @cached_property
+    def demand_signed(self) -> Demand:
+        return self._demand_signed(HIDDEN_DEMANDS[2])
+
+    @cached_property
+    def demand_finished(self) -> Demand:
+        return self._demand_finished(HIDDEN_DEMANDS[3])
+
+    @cached_property
+    def demand_unsatisfied(self) -> Demand:
+        demand = self._demand_finished(HIDDEN_DEMANDS[4])
+        return demand_services.call_back(self.world.dispatcher_city, demand, satisfaction="unsatisfied")
+
+    @cached_property
+    def demand_extension(self) -> DemandExtension:
+        return demand_services.request_extension(
+            self.world.handler_a, self.demand_signed, days=3, reason=HIDDEN_DEMAND_EXTENSION
+        )
+
     def everything(self) -> Seed:
         """Make every object at once, for the pages that list them."""
         for name in EVERYTHING:
@@ -305,6 +361,8 @@ class Seed:
         texts += [f"/problems/{p.pk}/" for p in (self.waiting, self.working, self.reviewing, self.done)]
         texts += [f"/orgs/{self.unit.pk}/", f"/campaigns/{self.campaign.pk}/", f"/jobs/{self.job.pk}/"]
         texts += [f"/problems/classes/{self.problem_class.pk}/", f"/accounts/users/{self.account.pk}/"]
+        texts += [*HIDDEN_DEMANDS, HIDDEN_DEMAND_EXTENSION, "13800001111", "秘密群众"]
+        texts += [f"/demands/{d.pk}/" for d in (self.demand_received, self.demand_signed, self.demand_unsatisfied)]
         return texts
 
     def ids(self) -> SeedIds:
@@ -314,6 +372,7 @@ class Seed:
 
 EVERYTHING: tuple[str, ...] = ("unit", "waiting", "measure", "evidence", "extension", "reviewing", "done")
 EVERYTHING += ("problem_class", "campaign", "job", "account", "own_problem")
+EVERYTHING += ("demand_received", "demand_dispatched", "demand_finished", "demand_unsatisfied", "demand_extension")
 
 
 class SeedIds(Mapping[str, int]):
@@ -325,6 +384,7 @@ class SeedIds(Mapping[str, int]):
         "campaign": lambda s: s.campaign.pk,
         "problem": lambda s: s.working.pk,
         "class": lambda s: s.problem_class.pk,
+        "demand": lambda s: s.demand_signed.pk,
     }
 
     def __init__(self, seed: Seed):
@@ -432,6 +492,14 @@ def _account() -> ObjectBuilder:
     return lambda s: ObjectCase({"pk": s.account.pk}, "secadmin", outsiders=("secadmin_b",))
 
 
+def _demand(attr: str, insider: str, **data: Any) -> ObjectBuilder:
+    return lambda s: ObjectCase({"pk": getattr(s, attr).pk}, insider, data=data)
+
+
+def _demand_extension() -> ObjectBuilder:
+    return lambda s: ObjectCase({"pk": s.demand_signed.pk, "extension_pk": s.demand_extension.pk}, "dispatcher_city")
+
+
 def _extension(insider: str = "office_a") -> ObjectBuilder:
     return lambda s: ObjectCase({"pk": s.working.pk, "extension_pk": s.extension.pk}, insider)
 
@@ -483,10 +551,28 @@ PAGE_OBJECTS: dict[str, ObjectBuilder] = {
     "problems:reject_extension": _extension(),
     "problems:evidence": lambda s: ObjectCase({"pk": s.evidence.pk}, "leader_a"),
     "problems:class_detail": lambda s: ObjectCase({"pk": s.problem_class.pk}, "office_a"),
+    "demands:detail": _demand("demand_signed", "office_a"),
+    "demands:reveal": _demand("demand_signed", "handler_a"),
+    "demands:dispatch": _demand("demand_received", "dispatcher_city"),
+    "demands:sign": _demand("demand_dispatched", "handler_a"),
+    "demands:respond": _demand("demand_signed", "handler_a"),
+    "demands:finish": _demand("demand_signed", "handler_a", outcome="resolved", explanation="越权办结"),
+    "demands:return": _demand("demand_dispatched", "handler_a"),
+    "demands:call_back": _demand("demand_finished", "dispatcher_city", satisfaction="satisfied"),
+    "demands:redo": _demand("demand_unsatisfied", "dispatcher_city"),
+    "demands:archive": _demand("demand_unsatisfied", "dispatcher_city"),
+    "demands:escalate": _demand("demand_signed", "dispatcher_city"),
+    "demands:request_extension": _demand("demand_signed", "handler_a", days=2),
+    "demands:approve_extension": _demand_extension(),
+    "demands:reject_extension": _demand_extension(),
+    "demands:link_problem": _demand("demand_signed", "office_a", number="WT000001"),
 }
 
+DEMAND_HOSTILE = "q=秘密&unit={unit}&state=signed&late=true&escalated=false"
 HOSTILE = "q=秘密&unit={unit}&campaign={campaign}&problem={problem}&problem_class={class}"
 ADMINS_B = ("secadmin_b",)
+RATE_QUERIES = ("", "unit={unit}", "unit={street}&month=2026-10")
+RATE_LIST_QUERIES = ("", "kind=companies", "unit={unit}&kind=projects", "unit={street}&kind=units")
 
 PAGE_LISTS: dict[str, ListCase] = {
     "home": ListCase(None),
@@ -518,11 +604,23 @@ PAGE_LISTS: dict[str, ListCase] = {
     "ledger:index": ListCase("office_a"),
     "ledger:template": ListCase("office_a", DISTRICT_B, ("campaign={campaign}",)),
     "ledger:export": ListCase("liaison_a", DISTRICT_B, ("", HOSTILE)),
+    "demands:list": ListCase("office_a", DISTRICT_B, ("", DEMAND_HOSTILE, "q=秘密")),
+    "demands:export": ListCase("office_a", DISTRICT_B, ("", DEMAND_HOSTILE)),
+    # 三率排名 / 红黑榜: the children of a unit in the viewer's demand scope; district-A ids answer 404.
+    "demand_rates:ranking": ListCase("office_a", (*DISTRICT_B, "handler_b"), RATE_QUERIES),
+    "demand_rates:ranking_export": ListCase("office_a", (*DISTRICT_B, "handler_b"), RATE_QUERIES),
+    "demand_rates:lists": ListCase("office_a", (*DISTRICT_B, "handler_b"), RATE_LIST_QUERIES),
+    "demand_rates:lists_export": ListCase("office_a", (*DISTRICT_B, "handler_b"), RATE_LIST_QUERIES),
 }
 
 
 def _problem_api(attr: str, insider: str, **data: Any) -> ObjectBuilder:
     return lambda s: ObjectCase({"pk": getattr(s, attr).pk}, insider, data=data)
+
+
+def _demand_api(attr: str, insider: str, **data: Any) -> ObjectBuilder:
+    """Outsiders of the demand API are district B's demand viewers; the others are refused the whole area (403)."""
+    return lambda s: ObjectCase({"pk": getattr(s, attr).pk}, insider, DEMAND_VIEWERS_B, data=data)
 
 
 API_OBJECTS: dict[str, ObjectBuilder] = {
@@ -545,7 +643,46 @@ API_OBJECTS: dict[str, ObjectBuilder] = {
     "extension-approve": lambda s: ObjectCase({"pk": s.extension.pk}, "office_a", data={"note": "越权同意"}),
     "extension-reject": lambda s: ObjectCase({"pk": s.extension.pk}, "office_a", data={"note": "越权驳回"}),
     "problem-class-detail": lambda s: ObjectCase({"pk": s.problem_class.pk}, "office_a"),
+    "demand-detail": _demand_api("demand_signed", "office_a"),
+    "demand-dispatch": lambda s: ObjectCase(
+        {"pk": s.demand_received.pk}, "dispatcher_city", DEMAND_VIEWERS_B, data={"unit": s.world.district_a.pk}
+    ),
+    "demand-sign": _demand_api("demand_dispatched", "handler_a"),
+    "demand-respond": _demand_api("demand_signed", "handler_a", note="越权联系"),
+    "demand-finish": _demand_api("demand_signed", "handler_a", outcome="resolved", explanation="越权办结"),
+    "demand-return": _demand_api("demand_dispatched", "handler_a", reason="越权退单"),
+    "demand-call-back": _demand_api("demand_finished", "dispatcher_city", satisfaction="satisfied"),
+    "demand-redo": _demand_api("demand_unsatisfied", "dispatcher_city", reason="越权重办"),
+    "demand-archive": _demand_api("demand_unsatisfied", "dispatcher_city"),
+    "demand-escalate": _demand_api("demand_signed", "dispatcher_city", reason="越权督办"),
+    "demand-extensions": _demand_api("demand_signed", "handler_a", days=2, reason="越权延期"),
+    "demand-reveal": _demand_api("demand_signed", "handler_a"),
+    "demand-link-problem": lambda s: ObjectCase(
+        {"pk": s.demand_signed.pk}, "office_a", DEMAND_VIEWERS_B, data={"problem": s.working.pk}
+    ),
+    "demand-events": _demand_api("demand_signed", "handler_a"),
+    "demand-extension-detail": lambda s: ObjectCase({"pk": s.demand_extension.pk}, "handler_a", DEMAND_VIEWERS_B),
+    "demand-extension-approve": lambda s: ObjectCase(
+        {"pk": s.demand_extension.pk}, "dispatcher_city", DEMAND_VIEWERS_B
+    ),
+    "demand-extension-reject": lambda s: ObjectCase(
+        {"pk": s.demand_extension.pk}, "dispatcher_city", DEMAND_VIEWERS_B, data={"note": "越权驳回"}
+    ),
 }
+
+
+def _new_demand_body(s: Seed) -> dict[str, Any]:
+    return {
+        "channel": DemandChannel.objects.get(code="hotline").pk,
+        "category": DemandCategory.objects.get(name="物业服务").pk,
+        "title": "越权受理",
+        "content": "越权受理",
+        "intake_unit": s.world.district_a.pk,
+    }
+
+
+def _demand_filters(s: Seed) -> dict[str, int]:
+    return {"unit": s.world.district_a.pk}
 
 
 def _new_problem_body(s: Seed) -> dict[str, Any]:
@@ -606,6 +743,20 @@ API_LISTS: dict[str, ApiListCase] = {
         refs=("unit",),
         filters=lambda s: {"campaign": s.campaign.pk},
     ),
+    "demand-list": ApiListCase(
+        lambda s: {s.demand_received.pk, s.demand_signed.pk, s.demand_unsatisfied.pk},
+        "dispatcher_city",
+        DEMAND_VIEWERS_B,
+        data=_new_demand_body,
+        refs=("intake_unit",),
+        filters=_demand_filters,
+    ),
+    "demand-extension-list": ApiListCase(
+        lambda s: {s.demand_extension.pk},
+        "handler_a",
+        DEMAND_VIEWERS_B,
+        filters=lambda s: {"demand": s.demand_signed.pk},
+    ),
 }
 
 # Routes with no scope case, each with the reason.
@@ -618,6 +769,18 @@ EXEMPT: dict[str, str] = {
     "api-docs": "Swagger UI over the schema; no data",
     "api-token": "obtains a token for a username and password; the login of the API",
     "api-root": "the routers' index of endpoint addresses; no data",
+    # The citizens' side (群众端) and Open311: no login by design; the tracking code is the key to a ticket.
+    "public:home": "public landing page for citizens; shows no data",
+    "public:file": "public filing form; creates a ticket at the intake unit, reads nothing",
+    "public:filed": "shows the caller's own new ticket number once, from their session",
+    "public:track": "public progress page; needs the ticket's number and tracking code, shows no personal data",
+    "public:rate": "public rating of a finished ticket; needs the ticket's number and tracking code",
+    "open311:discovery": "Open311 discovery document; no data",
+    "open311:services": "Open311 service list: the demand categories, no ticket data",
+    "open311:service": "Open311 service definition of one category; no ticket data",
+    "open311:requests": "Open311 requests: public, without personal data or reports; POST needs an API key",
+    "open311:request": "Open311 request by id: public, without personal data or reports",
+    "open311:token": "Open311 token look-up: the token is the ticket's tracking code",
 }
 
 
