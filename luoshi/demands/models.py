@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.scope import ScopedQuerySet
-from luoshi.core.models import PathField, Scoped, TimeStamped
+from luoshi.core.models import Scoped, TimeStamped
 from luoshi.demands.choices import DemandEventKind, DemandKind, DemandState, Outcome, Satisfaction
 
 USER = settings.AUTH_USER_MODEL
@@ -232,15 +232,14 @@ class DemandExtension(TimeStamped, Scoped):
         return f"{self.demand.number} +{self.days}"
 
 
-class DemandRollup(models.Model):
+class DemandRollup(Scoped):
     """Daily figures per handling unit, category, company and project (日汇总), kept as tickets change.
 
     Rates, rankings and the red/black list read these rows, so their cost grows with units and days,
-    not with tickets. ``org_path`` is the handling unit's path.
+    not with tickets. ``org_path`` is the handling unit's path (moved with the unit like every scoped row).
     """
 
     day = models.DateField(_("日期"))
-    org_path = PathField(_("组织路径"))
     unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
     company_key = models.PositiveBigIntegerField(_("企业编号（0 为无）"), default=0)

@@ -24,6 +24,7 @@ from luoshi.demands.rates import Period
 from luoshi.demands.tests.lifecycle import category
 from luoshi.demands.tests.rate_helpers import SHANGHAI, handled, handler_for, new_ticket, oct_
 from luoshi.orgs.models import Unit
+from luoshi.orgs.services import move_unit
 from luoshi.testing.world import World
 
 OCTOBER = Period.month(2026, 10)
@@ -129,6 +130,15 @@ def test_rebuild_rollups_command_restores_the_rows(world: World) -> None:
     assert stored_rows() == expected
     assert DemandRollup.objects.count() == 2
     assert "2 行" in out.getvalue()
+
+
+def test_moving_a_unit_moves_its_rollup_rows(world: World) -> None:
+    handled(world, oct_(7), world.street_a, Outcome.RESOLVED, Satisfaction.SATISFIED)
+    move_unit(world.office_city, world.street_a, world.district_b)
+    world.street_a.refresh_from_db()
+    assert set(DemandRollup.objects.values_list("org_path", flat=True)) == {world.street_a.path}
+    assert world.street_a.path.startswith(world.district_b.path)
+    assert stored_rows() == recomputed()
 
 
 # --- property: any history of tickets keeps rollups = recomputation -----------------------------------
