@@ -1,7 +1,7 @@
 """Luoshi settings: one module, driven by environment variables.
 
 LUOSHI_SECRET_KEY, LUOSHI_DEBUG, LUOSHI_ALLOWED_HOSTS, DATABASE_URL, LUOSHI_DATA_DIR,
-LUOSHI_JOBS (``sqlite`` | ``redis`` | ``immediate``), REDIS_URL.
+LUOSHI_JOBS (``sqlite`` | ``redis`` | ``immediate``), REDIS_URL, LUOSHI_PII_KEY (64 hex digits).
 """
 
 from __future__ import annotations
