@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
+from luoshi.core.actions import ObjectActionView
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.demands import exports, queries, services
 from luoshi.demands import forms as dforms
@@ -146,61 +147,27 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 # Writes: one page per transition, each a POST that calls one service function
 
 
-class DemandActionView(View):
-    """GET shows the form, POST calls the service; rule errors come back on the form and the input is kept."""
+class DemandActionView(ObjectActionView):
+    """A transition of a demand; the detail page offers exactly the actions ``allowed`` allows."""
 
-    title: Any = ""
     permission_key = ""
     form_class: type[forms.Form] = dforms.VersionForm
-    success: Any = ""
-    submit_class = "btn-primary"
     template_name = "demands/action.html"
+    object_name = "demand"
+    detail_url_name = "demands:detail"
     demand: Demand
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.demand = queries.load_demand(request.user, kwargs["pk"])
-        self.load_target(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load_target(self, **kwargs: Any) -> None:
-        """Load a sub-object named in the URL (an extension request), scoped through the demand."""
-
-    def form_kwargs(self) -> dict[str, Any]:
-        return {}
-
-    def initial(self) -> dict[str, Any]:
-        return {"version": self.demand.version}
-
-    def perform(self, data: dict[str, Any]) -> None:
-        raise NotImplementedError
+    def load_object(self, user: Any, pk: int) -> Demand:
+        return queries.load_demand(user, pk)
 
     def allowed(self) -> bool:
         extension = queries.pending_extension(self.demand)
         return queries.demand_permissions(self.request.user, self.demand, extension)[self.permission_key]
 
-    def render_page(self, form: forms.Form | None, status: int = 200, notice: str = "") -> HttpResponse:
-        context = {"demand": self.demand, "view": self, "form": form, "notice": notice}
-        return render(self.request, self.template_name, context, status=status)
-
-    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    def refusal(self) -> HttpResponse | None:
         if not self.allowed():
             return self.render_page(None, 200, _("您当前不能对该工单执行「%(action)s」。") % {"action": self.title})
-        return self.render_page(self.form_class(initial=self.initial(), **self.form_kwargs()))
-
-    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        form = self.form_class(request.POST, initial=self.initial(), **self.form_kwargs())
-        if not form.is_valid():
-            return self.render_page(form)
-        try:
-            self.perform(form.cleaned_data)
-        except NotAllowed as exc:
-            form.add_error(None, str(exc) or _("您没有权限执行此操作。"))
-            return self.render_page(form, 403)
-        except RuleViolation as exc:
-            form.add_error(None, str(exc))
-            return self.render_page(form)
-        messages.success(request, self.success)
-        return redirect("demands:detail", pk=self.demand.pk)
+        return None
 
 
 class DispatchView(DemandActionView):

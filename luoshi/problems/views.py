@@ -11,18 +11,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.campaigns import queries as campaign_queries
 from luoshi.campaigns.models import Campaign
+from luoshi.core.actions import ObjectActionView
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.orgs.models import Unit
 from luoshi.problems import forms as pforms
@@ -332,34 +331,19 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 # Writes: one page per action, each a POST that calls one service function
 
 
-class ProblemActionView(View):
-    """GET shows the form, POST calls the service; rule errors come back as messages and the input is kept."""
+class ProblemActionView(ObjectActionView):
+    """A transition of a problem; the detail page offers exactly the actions ``available`` allows."""
 
-    title: Any = ""
     perm = ""
     permission_key = ""
     form_class: type[forms.Form] = pforms.VersionForm
-    success: Any = ""
     template_name = "problems/action.html"
-    submit_class = "btn-primary"
+    object_name = "problem"
+    detail_url_name = "problems:detail"
     problem: Problem
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.problem = _load_problem(request.user, kwargs["pk"])
-        self.load_target(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load_target(self, **kwargs: Any) -> None:
-        """Load a sub-object (measure, extension request) named in the URL, scoped through the problem."""
-
-    def form_kwargs(self) -> dict[str, Any]:
-        return {}
-
-    def initial(self) -> dict[str, Any]:
-        return {"version": self.problem.version}
-
-    def perform(self, data: dict[str, Any]) -> None:
-        raise NotImplementedError
+    def load_object(self, user: Any, pk: int) -> Problem:
+        return _load_problem(user, pk)
 
     def available(self) -> bool:
         """Whether the detail page would offer this action now (for the GET page only; POST asks the service)."""
@@ -371,31 +355,12 @@ class ProblemActionView(View):
         }
         return _detail_permissions(self.request.user, self.problem, ctx).get(self.permission_key, False)
 
-    def render_page(self, form: forms.Form | None, status: int = 200, notice: str = "") -> HttpResponse:
-        context = {"problem": self.problem, "view": self, "form": form, "notice": notice}
-        return render(self.request, self.template_name, context, status=status)
-
-    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        if not scope.can(request.user, self.perm, self.problem.org_path):
+    def refusal(self) -> HttpResponse | None:
+        if not scope.can(self.request.user, self.perm, self.problem.org_path):
             return self.render_page(None, 403, _("您无权执行「%(action)s」。") % {"action": self.title})
         if not self.available():
             return self.render_page(None, 200, _("该问题当前不能执行「%(action)s」。") % {"action": self.title})
-        return self.render_page(self.form_class(initial=self.initial(), **self.form_kwargs()))
-
-    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        form = self.form_class(request.POST, request.FILES, initial=self.initial(), **self.form_kwargs())
-        if not form.is_valid():
-            return self.render_page(form)
-        try:
-            self.perform(form.cleaned_data)
-        except NotAllowed as exc:
-            form.add_error(None, str(exc) or _("您没有权限执行此操作。"))
-            return self.render_page(form, 403)
-        except RuleViolation as exc:
-            form.add_error(None, str(exc))
-            return self.render_page(form)
-        messages.success(request, self.success)
-        return redirect("problems:detail", pk=self.problem.pk)
+        return None
 
 
 class ClaimView(ProblemActionView):
