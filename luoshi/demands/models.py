@@ -232,7 +232,23 @@ class DemandExtension(TimeStamped, Scoped):
         return f"{self.demand.number} +{self.days}"
 
 
-class DemandRollup(Scoped):
+class RollupCounts(models.Model):
+    """The counts every rollup row holds (see ``luoshi.demands.rollups``)."""
+
+    received = models.PositiveIntegerField(default=0)
+    response_due = models.PositiveIntegerField(default=0)
+    responded_on_time = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basic = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DemandRollup(RollupCounts, Scoped):
     """Daily figures per handling unit, category, company and project (日汇总), kept as tickets change.
 
     Rates, rankings and the red/black list read these rows, so their cost grows with units and days,
@@ -244,14 +260,6 @@ class DemandRollup(Scoped):
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
     company_key = models.PositiveBigIntegerField(_("企业编号（0 为无）"), default=0)
     project_key = models.PositiveBigIntegerField(_("项目编号（0 为无）"), default=0)
-    received = models.PositiveIntegerField(default=0)
-    response_due = models.PositiveIntegerField(default=0)
-    responded_on_time = models.PositiveIntegerField(default=0)
-    finished = models.PositiveIntegerField(default=0)
-    resolved = models.PositiveIntegerField(default=0)
-    rated = models.PositiveIntegerField(default=0)
-    satisfied = models.PositiveIntegerField(default=0)
-    basic = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("诉求日汇总")
@@ -269,3 +277,23 @@ class DemandRollup(Scoped):
 
     def __str__(self) -> str:
         return f"{self.day} {self.org_path}"
+
+
+class DemandMonthRollup(RollupCounts, Scoped):
+    """Monthly figures per handling unit (月汇总), kept with the daily rows.
+
+    One row per unit and month whatever the categories and companies, so a ranking of child units over
+    whole months reads one row per unit of the subtree.
+    """
+
+    month = models.DateField(_("月份（当月第一天）"))
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("诉求月汇总")
+        verbose_name_plural = _("诉求月汇总")
+        constraints = [models.UniqueConstraint(fields=["month", "unit"], name="unique_demand_month_rollup")]
+        indexes = [models.Index(fields=["month", "org_path"])]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.org_path}"

@@ -21,7 +21,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.paths import SEGMENT, subtree_q
-from luoshi.demands.models import Company, DemandRollup, Project
+from luoshi.demands.models import Company, DemandMonthRollup, DemandRollup, Project
 from luoshi.demands.rollups import COUNTS
 from luoshi.orgs.models import Unit
 
@@ -64,6 +64,11 @@ class Period:
     @property
     def key(self) -> str:
         return f"{self.start:%Y-%m}"
+
+    @property
+    def whole_months(self) -> bool:
+        """True when the period starts on a first and ends on a last day of a month (monthly rows suffice)."""
+        return self.start.day == 1 and (self.end + dt.timedelta(days=1)).day == 1
 
 
 def _percent(value: float | int | str) -> Fraction:
@@ -199,7 +204,7 @@ def _sums() -> dict[str, Sum]:
     return {name: Sum(name) for name in COUNTS}
 
 
-def figures(rows: QuerySet[DemandRollup]) -> Figures:
+def figures(rows: QuerySet[Any]) -> Figures:
     """The summed figures of some rollup rows (one query)."""
     return Figures.of(rows.aggregate(**_sums()))
 
@@ -208,7 +213,10 @@ def figures_for(
     period: Period, *, unit: Unit | None = None, company: Company | None = None, project: Project | None = None
 ) -> Figures:
     """The figures of a period for a unit's subtree, a company or a project (any combination)."""
-    rows = rollups_in(period, unit.path if unit else None)
+    path = unit.path if unit else None
+    if company is None and project is None and period.whole_months:
+        return figures(month_rollups_in(period, path))
+    rows = rollups_in(period, path)
     if company is not None:
         rows = rows.filter(company_key=company.pk)
     if project is not None:
@@ -216,7 +224,7 @@ def figures_for(
     return figures(rows)
 
 
-def grouped(rows: QuerySet[DemandRollup], key: Any) -> dict[Any, Figures]:
+def grouped(rows: QuerySet[Any], key: Any) -> dict[Any, Figures]:
     """Summed figures per value of ``key`` (a field name or expression), one query."""
     groups = (
         rows.annotate(group_key=F(key) if isinstance(key, str) else key)
@@ -254,10 +262,20 @@ class RateRow:
         return [self.rates[name] for name in RATE_NAMES]
 
 
+def month_rollups_in(period: Period, path: str | None = None) -> QuerySet[DemandMonthRollup]:
+    """Monthly rows of a whole-month ``period`` within the subtree at ``path``."""
+    rows = DemandMonthRollup.objects.filter(month__gte=period.start, month__lte=period.end)
+    return rows.filter(subtree_q(path)) if path else rows
+
+
 def child_figures(parent: Unit, period: Period) -> list[tuple[Unit, Figures]]:
-    """The figures of each child unit of ``parent`` over its whole subtree, children in path order."""
+    """The figures of each child unit of ``parent`` over its whole subtree, children in path order.
+
+    Whole months read the monthly rows (one per unit and month), other periods the daily rows.
+    """
     prefix = Substr("org_path", 1, len(parent.path) + SEGMENT + 1)
-    by_branch = grouped(rollups_in(period, parent.path), prefix)
+    source = month_rollups_in if period.whole_months else rollups_in
+    by_branch = grouped(source(period, parent.path), prefix)
     children = Unit.objects.filter(parent=parent).order_by("path")
     return [(child, by_branch.get(child.path, Figures())) for child in children]
 

@@ -1,4 +1,4 @@
-"""Daily rollups of demand figures (日汇总), kept as tickets change; rates and lists read only these.
+"""Rollups of demand figures (日汇总 / 月汇总), kept as tickets change; rates and lists read only these.
 
 A ticket counts once, in the row of the day it was received (local time), the unit that holds it
 (the handling unit once dispatched, the dispatcher unit before), its category, company and project.
@@ -9,23 +9,26 @@ Its counts say where it stands now:
 - ``responded_on_time``: 1 if the citizen was contacted within the time limit;
 - ``finished``: 1 once finished (办结, an outcome is set); ``resolved``: 1 if the outcome is resolved;
 - ``rated``: 1 once the callback gave a satisfaction; ``satisfied`` / ``basic``: 1 for 满意 / 基本满意.
+
+The monthly row of a unit (``DemandMonthRollup``) sums its daily rows of that month over every
+category, company and project; it changes in the same statement sequence as the daily row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from luoshi.demands.choices import Outcome, Satisfaction
-from luoshi.demands.models import Demand, DemandRollup
+from luoshi.demands.models import Demand, DemandMonthRollup, DemandRollup, RollupCounts
 
 COUNTS: tuple[str, ...] = (
     "received",
@@ -93,23 +96,33 @@ def facts(demand: Demand) -> Facts:
     return Facts(key, counts)
 
 
+def _increment(model: type[RollupCounts], lookup: dict[str, Any], org_path: str, changes: dict[str, Any]) -> None:
+    """Apply ``changes`` to the row of ``lookup``, creating it if needed; safe under concurrency."""
+    rows = model._default_manager.filter(**lookup)
+    if rows.update(**changes, org_path=org_path):
+        return
+    # A missing row: insert an empty one (a concurrent insert of the same row wins silently), then add.
+    model._default_manager.bulk_create([model(org_path=org_path, **lookup)], ignore_conflicts=True)
+    rows.update(**changes, org_path=org_path)
+
+
+def _month_lookup(key: RollupKey) -> dict[str, Any]:
+    return {"month": key.day.replace(day=1), "unit_id": key.unit_id}
+
+
 def _add(key: RollupKey, counts: tuple[int, ...]) -> None:
-    """Add ``counts`` (may be negative) to the row of ``key``, creating it if needed; safe under concurrency."""
+    """Add ``counts`` (may be negative) to the daily and the monthly row of ``key``."""
     changes = {name: F(name) + n for name, n in zip(COUNTS, counts, strict=True) if n}
     if not changes:
         return
-    rows = DemandRollup.objects.filter(**key.lookup())
-    if rows.update(**changes, org_path=key.org_path):
-        return
-    # A missing row: insert an empty one (a concurrent insert of the same row wins silently), then add.
-    empty = DemandRollup(org_path=key.org_path, **key.lookup())
-    DemandRollup.objects.bulk_create([empty], ignore_conflicts=True)
-    rows.update(**changes, org_path=key.org_path)
+    _increment(DemandRollup, key.lookup(), key.org_path, changes)
+    _increment(DemandMonthRollup, _month_lookup(key), key.org_path, changes)
 
 
 def _subtract(key: RollupKey, counts: tuple[int, ...]) -> None:
     _add(key, tuple(-n for n in counts))
     DemandRollup.objects.filter(received=0, **key.lookup()).delete()
+    DemandMonthRollup.objects.filter(received=0, **_month_lookup(key)).delete()
 
 
 def on_demand_saved(before: Facts | None, demand: Demand) -> None:
@@ -125,6 +138,46 @@ def on_demand_saved(before: Facts | None, demand: Demand) -> None:
         else:
             _subtract(before.key, before.counts)
             _add(after.key, after.counts)
+
+
+def add_new(tickets: Iterable[Facts], batch_size: int = 1000) -> int:
+    """Add the facts of many new tickets at once (bulk import): summed per row in memory, then one
+    upsert per batch of rows, daily and monthly. Returns the number of daily rows touched."""
+    daily: dict[RollupKey, list[int]] = {}
+    monthly: dict[tuple[dt.date, int, str], list[int]] = {}
+    for ticket in tickets:
+        key = ticket.key
+        month = (key.day.replace(day=1), key.unit_id, key.org_path)
+        for sums in (daily.setdefault(key, [0] * len(COUNTS)), monthly.setdefault(month, [0] * len(COUNTS))):
+            for i, n in enumerate(ticket.counts):
+                sums[i] += n
+    with transaction.atomic():
+        daily_rows = [(*(getattr(k, f) for f in KEY_FIELDS), k.org_path, *v) for k, v in daily.items()]
+        _upsert(DemandRollup, (*KEY_FIELDS, "org_path"), KEY_FIELDS, daily_rows, batch_size)
+        month_rows = [(m, u, p, *v) for (m, u, p), v in monthly.items()]
+        _upsert(DemandMonthRollup, ("month", "unit_id", "org_path"), ("month", "unit_id"), month_rows, batch_size)
+    return len(daily_rows)
+
+
+def _upsert(
+    model: type[RollupCounts],
+    columns: tuple[str, ...],
+    conflict: tuple[str, ...],
+    rows: Sequence[tuple[Any, ...]],
+    batch_size: int,
+) -> None:
+    """INSERT … ON CONFLICT DO UPDATE adding the counts (the same SQL on PostgreSQL and SQLite)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join((*columns, *COUNTS))
+    adds = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTS)
+    one_row = "(" + ", ".join(["%s"] * (len(columns) + len(COUNTS))) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            values = ", ".join([one_row] * len(batch))
+            # Table and column names are the model's own; every value is a parameter.
+            sql = f"INSERT INTO {table} ({names}) VALUES {values} ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {adds}"  # noqa: S608, E501
+            cursor.execute(sql, [value for row in batch for value in row])
 
 
 def _recomputed(demands: QuerySet[Demand]) -> QuerySet[Demand, dict[str, Any]]:
@@ -170,16 +223,39 @@ def recomputed_rows() -> Iterator[DemandRollup]:
         yield _row(group)
 
 
-def rebuild(batch_size: int = 5000) -> int:
-    """Replace every rollup row by a recomputation from raw tickets; returns the number of rows written."""
+def recomputed_month_rows() -> Iterator[DemandMonthRollup]:
+    """The monthly rows as they should be, summed from the daily rows (streamed)."""
+    groups = (
+        DemandRollup.objects.annotate(r_month=TruncMonth("day"))
+        .values("r_month", "unit_id", "org_path")
+        .annotate(**{name: Sum(name) for name in COUNTS})
+        .order_by()
+    )
+    for group in groups.iterator(chunk_size=5000):
+        yield DemandMonthRollup(
+            month=group["r_month"],
+            unit_id=group["unit_id"],
+            org_path=group["org_path"],
+            **{name: group[name] for name in COUNTS},
+        )
+
+
+def _write_all(model: type[RollupCounts], rows: Iterable[RollupCounts], batch_size: int) -> int:
     written = 0
+    model._default_manager.all().delete()
+    batch: list[RollupCounts] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= batch_size:
+            written += len(model._default_manager.bulk_create(batch))
+            batch = []
+    return written + len(model._default_manager.bulk_create(batch))
+
+
+def rebuild(batch_size: int = 5000) -> int:
+    """Replace every daily and monthly rollup row by a recomputation from raw tickets; returns the
+    number of daily rows written."""
     with transaction.atomic():
-        DemandRollup.objects.all().delete()
-        batch: list[DemandRollup] = []
-        for row in recomputed_rows():
-            batch.append(row)
-            if len(batch) >= batch_size:
-                written += len(DemandRollup.objects.bulk_create(batch))
-                batch = []
-        written += len(DemandRollup.objects.bulk_create(batch))
+        written = _write_all(DemandRollup, recomputed_rows(), batch_size)
+        _write_all(DemandMonthRollup, recomputed_month_rows(), batch_size)
     return written

@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from luoshi.demands import rates
-from luoshi.demands.models import Category, Company, DemandRollup, Project
+from luoshi.demands.models import Category, Company, DemandMonthRollup, DemandRollup, Project
 from luoshi.demands.rates import Figures, Period, RateSettings
+from luoshi.demands.rollups import COUNTS
 from luoshi.orgs.models import Unit
 from luoshi.orgs.services import create_unit
 from luoshi.testing.world import World
@@ -123,7 +125,10 @@ def test_red_needs_all_three_rates() -> None:
 def _rollup(unit: Unit, day: dt.date = dt.date(2026, 10, 5), **counts: int) -> DemandRollup:
     category = Category.objects.order_by("pk").first()
     assert category is not None
-    return DemandRollup.objects.create(day=day, unit=unit, org_path=unit.path, category=category, **counts)
+    row = DemandRollup.objects.create(day=day, unit=unit, org_path=unit.path, category=category, **counts)
+    month, _ = DemandMonthRollup.objects.get_or_create(month=day.replace(day=1), unit=unit, org_path=unit.path)
+    DemandMonthRollup.objects.filter(pk=month.pk).update(**{k: F(k) + v for k, v in counts.items() if k in COUNTS})
+    return row
 
 
 def _score_counts(on_time: int) -> dict[str, Any]:

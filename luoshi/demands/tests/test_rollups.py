@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from luoshi.core.errors import Conflict, NotAllowed, RuleViolation
 from luoshi.demands import rates, rollups, services, workflow
 from luoshi.demands.choices import Outcome, Satisfaction
-from luoshi.demands.models import Category, Company, Demand, DemandRollup, Project
+from luoshi.demands.models import Category, Company, Demand, DemandMonthRollup, DemandRollup, Project
 from luoshi.demands.rates import Period
 from luoshi.demands.tests.lifecycle import category
 from luoshi.demands.tests.rate_helpers import SHANGHAI, handled, handler_for, new_ticket, oct_
@@ -57,6 +57,27 @@ def recomputed() -> list[tuple[Any, ...]]:
     return sorted(tuple(getattr(row, k) for k in keys) for row in rollups.recomputed_rows())
 
 
+def stored_month_rows() -> list[tuple[Any, ...]]:
+    fields = ("month", "unit_id", "org_path", *rollups.COUNTS)
+    return sorted(DemandMonthRollup.objects.filter(received__gt=0).values_list(*fields))
+
+
+def month_sums_of_raw_tickets() -> list[tuple[Any, ...]]:
+    """Monthly rows summed by hand from the daily recomputation over raw tickets."""
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for row in rollups.recomputed_rows():
+        key = (row.day.replace(day=1), row.unit_id, row.org_path)
+        counts = sums.setdefault(key, [0] * len(rollups.COUNTS))
+        for i, name in enumerate(rollups.COUNTS):
+            counts[i] += getattr(row, name)
+    return sorted((*key, *counts) for key, counts in sums.items())
+
+
+def assert_rollups_match_tickets() -> None:
+    assert stored_rows() == recomputed()
+    assert stored_month_rows() == month_sums_of_raw_tickets()
+
+
 def test_rates_of_real_tickets_match_the_hand_computed_figures(world: World) -> None:
     """东城街道: 4 contacts judged, 3 on time; 4 finished, 3 resolved; 3 rated, 2 satisfied or basic."""
     late = services.sign(
@@ -85,7 +106,7 @@ def test_rates_of_real_tickets_match_the_hand_computed_figures(world: World) -> 
     assert b.status == rates.RED
     assert [r.entity for r in rates.ranking(world.city, OCTOBER)] == [world.district_b, world.district_a]
     assert rates.figures(rates.rollups_in(OCTOBER)).received == 6
-    assert stored_rows() == recomputed()
+    assert_rollups_match_tickets()
 
 
 def test_a_ticket_moves_between_rows_when_dispatched_and_returned(world: World) -> None:
@@ -97,7 +118,7 @@ def test_a_ticket_moves_between_rows_when_dispatched_and_returned(world: World) 
     ]
     services.return_demand(world.handler_a, demand, reason="不属于本单位职责")
     assert list(DemandRollup.objects.values_list("unit_id", "received")) == [(world.city.pk, 1)]
-    assert stored_rows() == recomputed()
+    assert_rollups_match_tickets()
 
 
 def test_redo_takes_back_the_outcome_and_the_rating(world: World) -> None:
@@ -116,18 +137,21 @@ def test_the_day_is_the_local_day_received(world: World) -> None:
         (dt.date(2026, 10, 31), 1),
         (dt.date(2026, 11, 1), 1),
     ]
-    assert stored_rows() == recomputed()
+    assert_rollups_match_tickets()
 
 
 def test_rebuild_rollups_command_restores_the_rows(world: World) -> None:
     handled(world, oct_(7), world.street_a, Outcome.RESOLVED, Satisfaction.SATISFIED)
     handled(world, oct_(8), world.district_b)
     expected = stored_rows()
+    expected_months = stored_month_rows()
     DemandRollup.objects.update(received=7, satisfied=0)
+    DemandMonthRollup.objects.update(received=9)
     DemandRollup.objects.create(day=dt.date(2020, 1, 1), unit=world.city, org_path=world.city.path, category=category())
     out = StringIO()
     call_command("rebuild_rollups", stdout=out)
     assert stored_rows() == expected
+    assert stored_month_rows() == expected_months
     assert DemandRollup.objects.count() == 2
     assert "2 行" in out.getvalue()
 
@@ -138,7 +162,7 @@ def test_moving_a_unit_moves_its_rollup_rows(world: World) -> None:
     world.street_a.refresh_from_db()
     assert set(DemandRollup.objects.values_list("org_path", flat=True)) == {world.street_a.path}
     assert world.street_a.path.startswith(world.district_b.path)
-    assert stored_rows() == recomputed()
+    assert_rollups_match_tickets()
 
 
 # --- property: any history of tickets keeps rollups = recomputation -----------------------------------
@@ -244,8 +268,44 @@ def test_random_histories_keep_rollups_equal_to_recomputation(world: World) -> N
     def check(steps: list[tuple[str, int, int]]) -> None:
         with transaction.atomic():
             _play(stage, steps)
-            assert stored_rows() == recomputed()
+            assert_rollups_match_tickets()
             assert not DemandRollup.objects.filter(received=0).exists()
+            assert not DemandMonthRollup.objects.filter(received=0).exists()
             transaction.set_rollback(True)
 
     check()
+
+
+def test_bulk_added_tickets_give_the_same_rows_as_one_by_one(world: World) -> None:
+    handled(world, oct_(7), world.street_a, Outcome.RESOLVED, Satisfaction.SATISFIED)
+    handled(world, oct_(7), world.street_a, Outcome.UNRESOLVED, Satisfaction.UNSATISFIED)
+    handled(world, dt.datetime(2026, 11, 2, 9, tzinfo=SHANGHAI), world.district_b, Outcome.RESOLVED)
+    new_ticket(world, oct_(9))
+    expected, expected_months = stored_rows(), stored_month_rows()
+    DemandRollup.objects.all().delete()
+    DemandMonthRollup.objects.all().delete()
+    handled(world, oct_(8), world.street_a, Outcome.RESOLVED, Satisfaction.BASIC)  # a row that exists already
+
+    touched = rollups.add_new(rollups.facts(d) for d in Demand.objects.exclude(received_at__day=8))
+    assert touched == 3  # the two tickets of 7 October share a row
+    assert_rollups_match_tickets()
+    assert len(stored_rows()) == len(expected) + 1
+    assert DemandMonthRollup.objects.get(unit=world.street_a).received == 3
+    assert {row[:3] for row in expected_months} == {row[:3] for row in stored_month_rows()}
+
+
+def test_whole_months_read_the_monthly_rows_and_other_periods_the_daily_rows(world: World) -> None:
+    handled(world, oct_(1, 0), world.street_a, Outcome.RESOLVED, Satisfaction.SATISFIED)
+    handled(world, oct_(20), world.street_a, Outcome.UNRESOLVED, Satisfaction.UNSATISFIED)
+    by_month = {r.entity: r.figures for r in rates.ranking(world.city, OCTOBER)}
+    by_days = {
+        r.entity: r.figures for r in rates.ranking(world.city, Period(dt.date(2026, 10, 1), dt.date(2026, 10, 30)))
+    }
+    assert by_month == by_days
+    assert by_month[world.district_a].received == 2
+    DemandRollup.objects.all().delete()  # only the monthly rows are left
+    assert rates.ranking(world.city, OCTOBER)[0].figures.received == 2
+    assert rates.figures_for(OCTOBER, unit=world.district_a).received == 2
+    assert rates.figures_for(Period(dt.date(2026, 10, 1), dt.date(2026, 10, 30)), unit=world.district_a).received == 0
+    assert not Period(dt.date(2026, 10, 2), dt.date(2026, 10, 31)).whole_months
+    assert Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31)).whole_months
