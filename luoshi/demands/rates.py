@@ -16,12 +16,13 @@ from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.paths import SEGMENT, subtree_q
-from luoshi.demands.models import Company, DemandMonthRollup, DemandRollup, Project
+from luoshi.demands.models import Company, DemandMonthRollup, DemandRateConfig, DemandRollup, Project
 from luoshi.demands.rollups import COUNTS
 from luoshi.orgs.models import Unit
 
@@ -85,10 +86,24 @@ class RateSettings:
 
     @classmethod
     def current(cls) -> RateSettings:
-        """The defaults (30/35/35; black under 95 %/80 %/80 %; red from 99 %/95 %/95 %) with overrides."""
+        """The defaults (30/35/35; black under 95 %/80 %/80 %; red from 99 %/95 %/95 %), overridden by
+        ``settings.DEMAND_RATES``, overridden in turn by the values saved on the settings page."""
         given: dict[str, dict[str, Any]] = getattr(settings, "DEMAND_RATES", {})
-        merged = {part: {**values, **given.get(part, {})} for part, values in DEFAULTS.items()}
+        stored = _stored_rate_values()
+        merged = {part: {**values, **given.get(part, {}), **stored.get(part, {})} for part, values in DEFAULTS.items()}
         return cls(**{part: {k: _percent(v) for k, v in values.items()} for part, values in merged.items()})
+
+
+def _stored_rate_values() -> dict[str, dict[str, Any]]:
+    """The saved ``DemandRateConfig`` as ``{part: {rate: percent}}``; empty when none is saved or the
+    database cannot be read (before ``migrate``, or where database access is blocked)."""
+    try:
+        row = DemandRateConfig.objects.filter(pk=DemandRateConfig.SINGLETON).first()
+    except (DatabaseError, RuntimeError):
+        return {}
+    if row is None:
+        return {}
+    return {part: {rate: getattr(row, f"{part}_{rate}") for rate in values} for part, values in DEFAULTS.items()}
 
 
 # --- the figures and the three rates -----------------------------------------------------------------
@@ -215,7 +230,8 @@ def figures_for(
     """The figures of a period for a unit's subtree, a company or a project (any combination)."""
     path = unit.path if unit else None
     if company is None and project is None and period.whole_months:
-        return figures(month_rollups_in(period, path))
+        months = subtree_months(period)
+        return figures(months.filter(unit=unit) if unit else months.filter(unit__parent__isnull=True))
     rows = rollups_in(period, path)
     if company is not None:
         rows = rows.filter(company_key=company.pk)
@@ -262,20 +278,21 @@ class RateRow:
         return [self.rates[name] for name in RATE_NAMES]
 
 
-def month_rollups_in(period: Period, path: str | None = None) -> QuerySet[DemandMonthRollup]:
-    """Monthly rows of a whole-month ``period`` within the subtree at ``path``."""
-    rows = DemandMonthRollup.objects.filter(month__gte=period.start, month__lte=period.end)
-    return rows.filter(subtree_q(path)) if path else rows
+def subtree_months(period: Period) -> QuerySet[DemandMonthRollup]:
+    """Monthly subtree rows (each the totals of a unit's whole subtree) of a whole-month ``period``."""
+    return DemandMonthRollup.objects.filter(month__gte=period.start, month__lte=period.end)
 
 
 def child_figures(parent: Unit, period: Period) -> list[tuple[Unit, Figures]]:
     """The figures of each child unit of ``parent`` over its whole subtree, children in path order.
 
-    Whole months read the monthly rows (one per unit and month), other periods the daily rows.
+    Whole months read one monthly subtree row per child and month; other periods sum the daily rows.
     """
-    prefix = Substr("org_path", 1, len(parent.path) + SEGMENT + 1)
-    source = month_rollups_in if period.whole_months else rollups_in
-    by_branch = grouped(source(period, parent.path), prefix)
+    if period.whole_months:
+        by_branch = grouped(subtree_months(period).filter(unit__parent=parent), "org_path")
+    else:
+        prefix = Substr("org_path", 1, len(parent.path) + SEGMENT + 1)
+        by_branch = grouped(rollups_in(period, parent.path), prefix)
     children = Unit.objects.filter(parent=parent).order_by("path")
     return [(child, by_branch.get(child.path, Figures())) for child in children]
 

@@ -10,8 +10,10 @@ Its counts say where it stands now:
 - ``finished``: 1 once finished (办结, an outcome is set); ``resolved``: 1 if the outcome is resolved;
 - ``rated``: 1 once the callback gave a satisfaction; ``satisfied`` / ``basic``: 1 for 满意 / 基本满意.
 
-The monthly row of a unit (``DemandMonthRollup``) sums its daily rows of that month over every
-category, company and project; it changes in the same statement sequence as the daily row.
+The monthly row of a unit (``DemandMonthRollup``) holds the totals of its whole subtree for that month
+(its own tickets and those of every unit below it, all categories, companies and projects): a ticket
+counts in the monthly row of its unit and of each ancestor, changed in the same transaction as its
+daily row. A ranking of child units then reads one row per child.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
+from luoshi.core import paths
 from luoshi.demands.choices import Outcome, Satisfaction
 from luoshi.demands.models import Demand, DemandMonthRollup, DemandRollup, RollupCounts
+from luoshi.orgs.models import Unit
 
 COUNTS: tuple[str, ...] = (
     "received",
@@ -96,65 +100,115 @@ def facts(demand: Demand) -> Facts:
     return Facts(key, counts)
 
 
-def _increment(model: type[RollupCounts], lookup: dict[str, Any], org_path: str, changes: dict[str, Any]) -> None:
-    """Apply ``changes`` to the row of ``lookup``, creating it if needed; safe under concurrency."""
-    rows = model._default_manager.filter(**lookup)
-    if rows.update(**changes, org_path=org_path):
-        return
-    # A missing row: insert an empty one (a concurrent insert of the same row wins silently), then add.
-    model._default_manager.bulk_create([model(org_path=org_path, **lookup)], ignore_conflicts=True)
-    rows.update(**changes, org_path=org_path)
+def _changes(counts: Sequence[int]) -> dict[str, Any]:
+    return {name: F(name) + n for name, n in zip(COUNTS, counts, strict=True) if n}
 
 
-def _month_lookup(key: RollupKey) -> dict[str, Any]:
-    return {"month": key.day.replace(day=1), "unit_id": key.unit_id}
-
-
-def _add(key: RollupKey, counts: tuple[int, ...]) -> None:
-    """Add ``counts`` (may be negative) to the daily and the monthly row of ``key``."""
-    changes = {name: F(name) + n for name, n in zip(COUNTS, counts, strict=True) if n}
+def _add_daily(key: RollupKey, counts: Sequence[int]) -> None:
+    """Add ``counts`` (may be negative) to the daily row of ``key``, creating it if needed; safe under concurrency."""
+    changes = _changes(counts)
     if not changes:
         return
-    _increment(DemandRollup, key.lookup(), key.org_path, changes)
-    _increment(DemandMonthRollup, _month_lookup(key), key.org_path, changes)
+    rows = DemandRollup.objects.filter(**key.lookup())
+    if not rows.update(**changes, org_path=key.org_path):
+        DemandRollup.objects.bulk_create([DemandRollup(org_path=key.org_path, **key.lookup())], ignore_conflicts=True)
+        rows.update(**changes, org_path=key.org_path)
+    if min(counts) < 0:
+        rows.filter(received=0).delete()
 
 
-def _subtract(key: RollupKey, counts: tuple[int, ...]) -> None:
-    _add(key, tuple(-n for n in counts))
-    DemandRollup.objects.filter(received=0, **key.lookup()).delete()
-    DemandMonthRollup.objects.filter(received=0, **_month_lookup(key)).delete()
+MonthDeltas = dict[tuple[dt.date, str], list[int]]
+
+
+def _month_deltas(pairs: Iterable[tuple[Facts, int]]) -> MonthDeltas:
+    """Per (month, unit path): the change of that unit's subtree totals, for each ancestor of each ticket."""
+    deltas: MonthDeltas = {}
+    for fact, sign in pairs:
+        month = fact.key.day.replace(day=1)
+        for path in paths.ancestors(fact.key.org_path):
+            sums = deltas.setdefault((month, path), [0] * len(COUNTS))
+            for i, n in enumerate(fact.counts):
+                sums[i] += sign * n
+    return deltas
+
+
+def _unit_ids(unit_paths: Iterable[str]) -> dict[str, int]:
+    wanted, found = sorted(set(unit_paths)), {}
+    for start in range(0, len(wanted), 500):
+        found.update(Unit.objects.filter(path__in=wanted[start : start + 500]).values_list("path", "pk"))
+    return found
+
+
+def _apply_month_deltas(deltas: MonthDeltas) -> None:
+    """Add each delta to its monthly row, creating missing rows. Rows are locked root first (in path
+    order), so concurrent changes wait on the root's row instead of deadlocking."""
+    groups: dict[tuple[dt.date, tuple[int, ...]], list[str]] = {}
+    for (month, path), delta in sorted(deltas.items()):
+        if any(delta):
+            groups.setdefault((month, tuple(delta)), []).append(path)
+    for (month, delta), group in groups.items():
+        rows = DemandMonthRollup.objects.filter(month=month, org_path__in=group)
+        if rows.update(**_changes(delta)) < len(group):
+            missing = set(group) - set(rows.values_list("org_path", flat=True))
+            ids = _unit_ids(missing)
+            empty = [DemandMonthRollup(month=month, unit_id=ids[p], org_path=p) for p in sorted(missing)]
+            DemandMonthRollup.objects.bulk_create(empty, ignore_conflicts=True)
+            DemandMonthRollup.objects.filter(month=month, org_path__in=missing).update(**_changes(delta))
+        if min(delta) < 0:
+            rows.filter(received=0).delete()
 
 
 def on_demand_saved(before: Facts | None, demand: Demand) -> None:
-    """Move the ticket's contribution from ``before`` to its current facts, inside the caller's transaction."""
+    """Move the ticket's contribution from ``before`` to its current facts, inside the caller's transaction:
+    first the daily rows, then the monthly subtree rows (always in that order, see ``_apply_month_deltas``)."""
     after = facts(demand)
     if before == after:
         return
     with transaction.atomic():
-        if before is None:
-            _add(after.key, after.counts)
-        elif before.key.lookup() == after.key.lookup():
-            _add(after.key, tuple(a - b for a, b in zip(after.counts, before.counts, strict=True)))
+        if before is not None and before.key.lookup() != after.key.lookup():
+            _add_daily(before.key, tuple(-n for n in before.counts))
+            _add_daily(after.key, after.counts)
         else:
-            _subtract(before.key, before.counts)
-            _add(after.key, after.counts)
+            old = before.counts if before else (0,) * len(COUNTS)
+            _add_daily(after.key, tuple(a - b for a, b in zip(after.counts, old, strict=True)))
+        pairs = [(after, 1)] if before is None else [(before, -1), (after, 1)]
+        _apply_month_deltas(_month_deltas(pairs))
+
+
+def on_unit_moved(sender: Any, unit: Unit, old_path: str, new_path: str, **kwargs: Any) -> None:
+    """A moved subtree's monthly totals leave its old ancestors and join its new ones (its own rows and
+    those below it moved with their paths)."""
+    old_above, new_above = paths.ancestors(old_path)[:-1], paths.ancestors(new_path)[:-1]
+    deltas: MonthDeltas = {}
+    for row in DemandMonthRollup.objects.filter(unit=unit):
+        counts = [getattr(row, name) for name in COUNTS]
+        for path in set(old_above) - set(new_above):
+            deltas[(row.month, path)] = [-n for n in counts]
+        for path in set(new_above) - set(old_above):
+            deltas[(row.month, path)] = counts
+    _apply_month_deltas(deltas)
 
 
 def add_new(tickets: Iterable[Facts], batch_size: int = 1000) -> int:
     """Add the facts of many new tickets at once (bulk import): summed per row in memory, then one
     upsert per batch of rows, daily and monthly. Returns the number of daily rows touched."""
     daily: dict[RollupKey, list[int]] = {}
-    monthly: dict[tuple[dt.date, int, str], list[int]] = {}
+    months: dict[tuple[dt.date, str], list[int]] = {}
     for ticket in tickets:
-        key = ticket.key
-        month = (key.day.replace(day=1), key.unit_id, key.org_path)
-        for sums in (daily.setdefault(key, [0] * len(COUNTS)), monthly.setdefault(month, [0] * len(COUNTS))):
-            for i, n in enumerate(ticket.counts):
+        sums = daily.setdefault(ticket.key, [0] * len(COUNTS))
+        for i, n in enumerate(ticket.counts):
+            sums[i] += n
+    for key, counts in daily.items():
+        month = key.day.replace(day=1)
+        for path in paths.ancestors(key.org_path):
+            sums = months.setdefault((month, path), [0] * len(COUNTS))
+            for i, n in enumerate(counts):
                 sums[i] += n
+    ids = _unit_ids(path for _, path in months)
     with transaction.atomic():
         daily_rows = [(*(getattr(k, f) for f in KEY_FIELDS), k.org_path, *v) for k, v in daily.items()]
         _upsert(DemandRollup, (*KEY_FIELDS, "org_path"), KEY_FIELDS, daily_rows, batch_size)
-        month_rows = [(m, u, p, *v) for (m, u, p), v in monthly.items()]
+        month_rows = [(m, ids[p], p, *v) for (m, p), v in sorted(months.items())]
         _upsert(DemandMonthRollup, ("month", "unit_id", "org_path"), ("month", "unit_id"), month_rows, batch_size)
     return len(daily_rows)
 
@@ -224,20 +278,32 @@ def recomputed_rows() -> Iterator[DemandRollup]:
 
 
 def recomputed_month_rows() -> Iterator[DemandMonthRollup]:
-    """The monthly rows as they should be, summed from the daily rows (streamed)."""
+    """The monthly subtree rows as they should be, summed from the daily rows, month by month (streamed)."""
     groups = (
         DemandRollup.objects.annotate(r_month=TruncMonth("day"))
-        .values("r_month", "unit_id", "org_path")
+        .values("r_month", "org_path")
         .annotate(**{name: Sum(name) for name in COUNTS})
-        .order_by()
+        .order_by("r_month")
     )
+    ids = dict(Unit.objects.values_list("path", "pk"))
+    current: dt.date | None = None
+    totals: dict[str, list[int]] = {}
     for group in groups.iterator(chunk_size=5000):
-        yield DemandMonthRollup(
-            month=group["r_month"],
-            unit_id=group["unit_id"],
-            org_path=group["org_path"],
-            **{name: group[name] for name in COUNTS},
-        )
+        if group["r_month"] != current:
+            yield from _month_rows(current, totals, ids)
+            current, totals = group["r_month"], {}
+        for path in paths.ancestors(group["org_path"]):
+            sums = totals.setdefault(path, [0] * len(COUNTS))
+            for i, name in enumerate(COUNTS):
+                sums[i] += group[name]
+    yield from _month_rows(current, totals, ids)
+
+
+def _month_rows(
+    month: dt.date | None, totals: dict[str, list[int]], ids: dict[str, int]
+) -> Iterator[DemandMonthRollup]:
+    for path, sums in sorted(totals.items()):
+        yield DemandMonthRollup(month=month, unit_id=ids[path], org_path=path, **dict(zip(COUNTS, sums, strict=True)))
 
 
 def _write_all(model: type[RollupCounts], rows: Iterable[RollupCounts], batch_size: int) -> int:

@@ -21,6 +21,7 @@ from luoshi.core import paths
 from luoshi.core.errors import Conflict, NotAllowed, RuleViolation
 from luoshi.core.models import Scoped
 from luoshi.orgs.models import MAX_DEPTH, Unit, UnitKind
+from luoshi.orgs.signals import unit_moved
 
 EDITABLE_FIELDS = ("name", "code", "kind", "member_count", "leaders")
 IMPORTED_FIELDS = ("name", "kind", "member_count", "leaders")
@@ -135,6 +136,7 @@ def move_unit(actor: Any, unit: Unit, new_parent: Unit) -> Unit:
             _rewrite_paths(model, "org_path", old, new)
         Unit.objects.filter(pk=unit.pk).update(parent=new_parent, version=F("version") + 1)
         unit.refresh_from_db()
+        unit_moved.send(sender=Unit, unit=unit, old_path=old, new_path=new)
         record_change(actor, unit, before, detail="移动单位")
     return unit
 

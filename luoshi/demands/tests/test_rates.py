@@ -9,13 +9,11 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from luoshi.demands import rates
-from luoshi.demands.models import Category, Company, DemandMonthRollup, DemandRollup, Project
+from luoshi.demands import rates, rollups
+from luoshi.demands.models import Category, Company, Project
 from luoshi.demands.rates import Figures, Period, RateSettings
-from luoshi.demands.rollups import COUNTS
 from luoshi.orgs.models import Unit
 from luoshi.orgs.services import create_unit
 from luoshi.testing.world import World
@@ -122,13 +120,14 @@ def test_red_needs_all_three_rates() -> None:
 # --- rankings and lists over rollup rows ---------------------------------------------------------------
 
 
-def _rollup(unit: Unit, day: dt.date = dt.date(2026, 10, 5), **counts: int) -> DemandRollup:
+def _rollup(
+    unit: Unit, day: dt.date = dt.date(2026, 10, 5), company_key: int = 0, project_key: int = 0, **counts: int
+) -> None:
+    """Rollup rows as a bulk import of tickets with these summed counts would leave them."""
     category = Category.objects.order_by("pk").first()
     assert category is not None
-    row = DemandRollup.objects.create(day=day, unit=unit, org_path=unit.path, category=category, **counts)
-    month, _ = DemandMonthRollup.objects.get_or_create(month=day.replace(day=1), unit=unit, org_path=unit.path)
-    DemandMonthRollup.objects.filter(pk=month.pk).update(**{k: F(k) + v for k, v in counts.items() if k in COUNTS})
-    return row
+    key = rollups.RollupKey(day, unit.pk, category.pk, company_key, project_key, unit.path)
+    rollups.add_new([rollups.Facts(key, tuple(counts.get(name, 0) for name in rollups.COUNTS))])
 
 
 def _score_counts(on_time: int) -> dict[str, Any]:

@@ -63,13 +63,16 @@ def stored_month_rows() -> list[tuple[Any, ...]]:
 
 
 def month_sums_of_raw_tickets() -> list[tuple[Any, ...]]:
-    """Monthly rows summed by hand from the daily recomputation over raw tickets."""
+    """Monthly subtree rows summed by hand over raw tickets: each ticket counts for its unit and every ancestor."""
+    units = {unit.pk: unit for unit in Unit.objects.all()}
     sums: dict[tuple[Any, ...], list[int]] = {}
     for row in rollups.recomputed_rows():
-        key = (row.day.replace(day=1), row.unit_id, row.org_path)
-        counts = sums.setdefault(key, [0] * len(rollups.COUNTS))
-        for i, name in enumerate(rollups.COUNTS):
-            counts[i] += getattr(row, name)
+        unit: Unit | None = units[row.unit_id]
+        while unit is not None:
+            counts = sums.setdefault((row.day.replace(day=1), unit.pk, unit.path), [0] * len(rollups.COUNTS))
+            for i, name in enumerate(rollups.COUNTS):
+                counts[i] += getattr(row, name)
+            unit = units.get(unit.parent_id) if unit.parent_id else None
     return sorted((*key, *counts) for key, counts in sums.items())
 
 
