@@ -1,0 +1,172 @@
+"""The report's place (its administrative area, with suffix) and its publication date (spec section 2)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+HEAD_CHARS = 60_000
+SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "新区", "省", "市", "县", "区", "盟", "旗")
+NOT_ADMIN_ENDINGS = (
+    "地区", "库区", "林区", "景区", "山区", "矿区", "牧区", "灾区", "城区", "市区", "郊区", "特区", "半区", "中心区",
+    "三角区", "开发区", "省区", "经济区", "保护区", "示范区", "试验区", "实验区", "风景区",
+)  # fmt: skip
+LEVEL_WORDS = {
+    "省": ("全省", "我省", "省委", "省政府"),
+    "自治区": ("全区", "我区", "自治区党委", "区党委"),
+    "市": ("全市", "我市", "市委", "市政府"),
+    "县": ("全县", "我县", "县委", "县政府"),
+    "区": ("全区", "我区", "区委", "区政府"),
+}
+SUFFIX_RANK = {"省": 0, "自治区": 1, "市": 2, "特别行政区": 3, "自治州": 4, "县": 5, "区": 6, "新区": 7}
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Administrative names from jieba's dictionary (tag ``ns``): full names by stem (``泰兴`` → ``泰兴市``)."""
+
+    names: dict[str, tuple[str, ...]]
+    bare_ok: frozenset[str]
+
+
+def _suffix_of(word: str) -> str:
+    return next((s for s in SUFFIXES if word.endswith(s)), "")
+
+
+_DICT_LINE = re.compile(r"^([\u4e00-\u9fff]{2,8}) \d+ (\w+)$", re.MULTILINE)
+DATA_FILE = Path(__file__).with_name("places.tsv")
+
+
+def build_gazetteer() -> Gazetteer:
+    """The gazetteer from jieba's dictionary (slow: about a second); ``places.tsv`` keeps its result."""
+    import jieba
+
+    with jieba.dt.get_dict_file() as f:
+        tags = dict(_DICT_LINE.findall(f.read().decode("utf-8")))
+    by_stem: dict[str, list[str]] = {}
+    for word, tag in tags.items():
+        suffix = _suffix_of(word)
+        if tag != "ns" or not suffix or word.endswith(NOT_ADMIN_ENDINGS) or len(word) - len(suffix) < 2:
+            continue
+        stem = word[: -len(suffix)]
+        if suffix == "区" and stem + "地区" in tags:
+            continue
+        by_stem.setdefault(stem, []).append(word)
+    names = {s: tuple(sorted(w)) for s, w in sorted(by_stem.items())}
+    bare_ok = frozenset(s for s in names if tags.get(s, "ns") == "ns")
+    return Gazetteer(names=names, bare_ok=bare_ok)
+
+
+def gazetteer_lines(gaz: Gazetteer) -> list[str]:
+    return [f"{stem}\t{','.join(full)}\t{int(stem in gaz.bare_ok)}" for stem, full in gaz.names.items()]
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    names: dict[str, tuple[str, ...]] = {}
+    bare_ok = set()
+    for line in DATA_FILE.read_text(encoding="utf-8").splitlines():
+        stem, full, bare = line.split("\t")
+        names[stem] = tuple(full.split(","))
+        if bare == "1":
+            bare_ok.add(stem)
+    return Gazetteer(names=names, bare_ok=frozenset(bare_ok))
+
+
+def _level_votes(head: str) -> Counter[str]:
+    return Counter({level: sum(head.count(w) for w in words) for level, words in LEVEL_WORDS.items()})
+
+
+def _full_name(head: str, candidates: tuple[str, ...]) -> str:
+    seen = {name: head.count(name) for name in candidates}
+    if max(seen.values()) > 0:
+        return max(candidates, key=lambda n: (seen[n], -SUFFIX_RANK.get(_suffix_of(n), 9)))
+    votes = _level_votes(head)
+    return min(candidates, key=lambda n: (-votes[_suffix_of(n)], SUFFIX_RANK.get(_suffix_of(n), 9)))
+
+
+def find_place(text: str) -> str | None:
+    """The area the report is about: the administrative name it mentions most, with the suffix it uses."""
+    head = text[:HEAD_CHARS]
+    gaz = gazetteer()
+    best: tuple[int, int, str] | None = None
+    pairs = {head[i : i + 2] for i in range(len(head) - 1)}
+    for stem, full_names in gaz.names.items():
+        if stem[:2] not in pairs:
+            continue
+        first = head.find(stem)
+        if first < 0:
+            continue
+        score = head.count(stem) if stem in gaz.bare_ok else sum(head.count(n) for n in full_names)
+        if score and (best is None or (score, -first) > best[:2]):
+            best = (score, -first, stem)
+    return _full_name(head, gaz.names[best[2]]) if best else _unlisted_place(head)
+
+
+_UNLISTED = re.compile(r"([\u4e00-\u9fff]{2})(省|市|县|区)")
+_NOT_STEM_CHARS = frozenset("的在和与及全各我本该此市县区省共个等级镇乡村街直辖城地")
+
+
+def _unlisted_place(head: str) -> str | None:
+    """A name the gazetteer lacks (a new or fictional area): a two-character stem seen with a suffix and at
+    least twice in all."""
+    named = Counter(m.group() for m in _UNLISTED.finditer(head) if not _NOT_STEM_CHARS & set(m[1]))
+    scored = [(head.count(name[:2]), count, name) for name, count in named.items()]
+    best = max(scored, default=None)
+    return best[2] if best and best[0] >= 2 else None
+
+
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+_TIME = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")
+_DATELINE_WORDS = re.compile(r"来源|发布|发表|时间|作者|编辑|责编|字号|浏览|阅读|点击|\||｜")
+_CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
+_CN_DATE = re.compile(
+    r"([〇零○O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+
+
+def _cn_number(text: str) -> int:
+    if "十" not in text:
+        return _CN_DIGITS[text]
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _dateline(line: str) -> str | None:
+    if len(line) > 80:
+        return None
+    found = _DATE.search(line)
+    if found:
+        rest = _TIME.sub("", line[: found.start()] + line[found.end() :]).strip()
+        if not rest or _TIME.match(line, found.end()) or _DATELINE_WORDS.search(line):
+            return _iso(int(found[1]), int(found[2]), int(found[3]))
+        return None
+    cn = _CN_DATE.fullmatch(line.strip())
+    if cn:
+        year = int("".join(str(_CN_DIGITS[ch]) for ch in cn[1]))
+        return _iso(year, _cn_number(cn[2]), _cn_number(cn[3]))
+    return None
+
+
+def find_date(text: str) -> str | None:
+    """Publication date (ISO) from the first dateline: a date with a time, a source, or alone on its line."""
+    for line in text.split("\n"):
+        found = _dateline(line)
+        if found:
+            return found
+    return None
+
+
+if __name__ == "__main__":
+    DATA_FILE.write_text("\n".join(gazetteer_lines(build_gazetteer())) + "\n", encoding="utf-8")

@@ -1,0 +1,49 @@
+"""Place (administrative area with suffix) and publication date of a report."""
+
+from __future__ import annotations
+
+import pytest
+
+from luoshi.extract import places
+from luoshi.extract.api import extract
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("泰州市委督导组出席。泰兴召开推进会,全市上下,泰兴各级干部,我市制定。泰兴人敢争先。", "泰兴市"),
+        ("宁波在全市开展学习教育,宁波把学习教育作为重要实践。全市有关做法被报道。", "宁波市"),
+        ("山东深入学习。召开山东省推进会。济南市、青岛市分别发言。山东坚决扛牢责任。", "山东省"),
+        ("吉林深入推进,全省上下齐心。吉林各地。", "吉林省"),
+        ("吉林深入推进,全市上下齐心。吉林各区。", "吉林市"),
+        ("海淀区召开大会。海淀各街镇,全区上下。", "海淀区"),
+        ("内蒙古自治区召开会议,内蒙古各盟市。", "内蒙古自治区"),
+        ("今天天气很好,大家都来了。", None),
+    ],
+)
+def test_place_is_the_area_named_most_with_its_suffix(text: str, place: str | None) -> None:
+    assert extract(text).place == place
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("标题\n2023年05月23日07:43 | 来源:四川日报\n正文2022年1月1日召开会议。", "2023-05-23"),
+        ("标题\n发布时间:2024-03-08 10:20:33\n正文", "2024-03-08"),
+        ("标题\n来源:新华网 2021/7/1\n正文", "2021-07-01"),
+        ("正文\n中共某某市委办公室\n2023年12月5日", "2023-12-05"),
+        ("正文\n二〇二三年十二月二十五日", "2023-12-25"),
+        ("2020年11月13日,总书记亲临视察,亲切赞许“扬州是个好地方”,为扬州经济社会发展作出重大战略指引。", None),
+        ("9月10日,召开推进会。", None),
+        ("标题\n2023年02月30日 | 来源:某报", None),
+    ],
+)
+def test_date_comes_from_a_dateline_only(text: str, day: str | None) -> None:
+    assert extract(text).date == day
+
+
+def test_shipped_gazetteer_is_the_one_built_from_jiebas_dictionary() -> None:
+    """``python -m luoshi.extract.places`` rebuilds ``places.tsv``; the shipped file must equal its output."""
+    built = places.gazetteer_lines(places.build_gazetteer())
+    assert places.DATA_FILE.read_text(encoding="utf-8").splitlines() == built
+    assert places.gazetteer().names["泰兴"] == ("泰兴县", "泰兴市")
