@@ -220,18 +220,28 @@ def _upsert(
     rows: Sequence[tuple[Any, ...]],
     batch_size: int,
 ) -> None:
-    """INSERT … ON CONFLICT DO UPDATE adding the counts (the same SQL on PostgreSQL and SQLite)."""
+    """INSERT … ON CONFLICT DO UPDATE adding the counts to existing rows. PostgreSQL takes the rows by
+    COPY into a temporary table and merges them in one statement; SQLite runs one prepared statement
+    per row. ``rows`` must not repeat a key."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join((*columns, *COUNTS))
-    adds = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTS)
-    one_row = "(" + ", ".join(["%s"] * (len(columns) + len(COUNTS))) + ")"
+    # Table and column names are the model's own; every value is a parameter or goes through COPY.
+    merge = f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET " + ", ".join(
+        f"{c} = {table}.{c} + excluded.{c}" for c in COUNTS
+    )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TEMP TABLE rollup_in AS SELECT {names} FROM {table} WITH NO DATA")  # noqa: S608
+            with cursor.cursor.copy(f"COPY rollup_in ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM rollup_in {merge}")  # noqa: S608
+            cursor.execute("DROP TABLE rollup_in")
+            return
+        marks = ", ".join(["%s"] * (len(columns) + len(COUNTS)))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) {merge}"  # noqa: S608
         for start in range(0, len(rows), batch_size):
-            batch = rows[start : start + batch_size]
-            values = ", ".join([one_row] * len(batch))
-            # Table and column names are the model's own; every value is a parameter.
-            sql = f"INSERT INTO {table} ({names}) VALUES {values} ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {adds}"  # noqa: S608, E501
-            cursor.execute(sql, [value for row in batch for value in row])
+            cursor.executemany(sql, rows[start : start + batch_size])
 
 
 def _recomputed(demands: QuerySet[Demand]) -> QuerySet[Demand, dict[str, Any]]:
