@@ -133,7 +133,7 @@ def _month_deltas(pairs: Iterable[tuple[Facts, int]]) -> MonthDeltas:
 
 
 def _unit_ids(unit_paths: Iterable[str]) -> dict[str, int]:
-    wanted, found = sorted(set(unit_paths)), {}
+    wanted, found = sorted(set(unit_paths)), dict[str, int]()
     for start in range(0, len(wanted), 500):
         found.update(Unit.objects.filter(path__in=wanted[start : start + 500]).values_list("path", "pk"))
     return found
@@ -146,7 +146,8 @@ def _apply_month_deltas(deltas: MonthDeltas) -> None:
     for (month, path), delta in sorted(deltas.items()):
         if any(delta):
             groups.setdefault((month, tuple(delta)), []).append(path)
-    for (month, delta), group in groups.items():
+    for (month, change), group in groups.items():
+        delta = list(change)
         rows = DemandMonthRollup.objects.filter(month=month, org_path__in=group)
         if rows.update(**_changes(delta)) < len(group):
             missing = set(group) - set(rows.values_list("org_path", flat=True))
@@ -300,18 +301,18 @@ def recomputed_month_rows() -> Iterator[DemandMonthRollup]:
     totals: dict[str, list[int]] = {}
     for group in groups.iterator(chunk_size=5000):
         if group["r_month"] != current:
-            yield from _month_rows(current, totals, ids)
+            if current is not None:
+                yield from _month_rows(current, totals, ids)
             current, totals = group["r_month"], {}
         for path in paths.ancestors(group["org_path"]):
             sums = totals.setdefault(path, [0] * len(COUNTS))
             for i, name in enumerate(COUNTS):
                 sums[i] += group[name]
-    yield from _month_rows(current, totals, ids)
+    if current is not None:
+        yield from _month_rows(current, totals, ids)
 
 
-def _month_rows(
-    month: dt.date | None, totals: dict[str, list[int]], ids: dict[str, int]
-) -> Iterator[DemandMonthRollup]:
+def _month_rows(month: dt.date, totals: dict[str, list[int]], ids: dict[str, int]) -> Iterator[DemandMonthRollup]:
     for path, sums in sorted(totals.items()):
         yield DemandMonthRollup(month=month, unit_id=ids[path], org_path=path, **dict(zip(COUNTS, sums, strict=True)))
 
