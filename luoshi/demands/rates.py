@@ -16,7 +16,6 @@ from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
@@ -85,22 +84,23 @@ class RateSettings:
     red_from: dict[str, Fraction]
 
     @classmethod
-    def current(cls) -> RateSettings:
+    def configured(cls, stored: dict[str, dict[str, Any]] | None = None) -> RateSettings:
         """The defaults (30/35/35; black under 95 %/80 %/80 %; red from 99 %/95 %/95 %), overridden by
-        ``settings.DEMAND_RATES``, overridden in turn by the values saved on the settings page."""
+        ``settings.DEMAND_RATES``, overridden in turn by ``stored`` values."""
         given: dict[str, dict[str, Any]] = getattr(settings, "DEMAND_RATES", {})
-        stored = _stored_rate_values()
+        stored = stored or {}
         merged = {part: {**values, **given.get(part, {}), **stored.get(part, {})} for part, values in DEFAULTS.items()}
         return cls(**{part: {k: _percent(v) for k, v in values.items()} for part, values in merged.items()})
 
+    @classmethod
+    def current(cls) -> RateSettings:
+        """The configured settings with the values saved on the settings page (one query)."""
+        return cls.configured(_stored_rate_values())
+
 
 def _stored_rate_values() -> dict[str, dict[str, Any]]:
-    """The saved ``DemandRateConfig`` as ``{part: {rate: percent}}``; empty when none is saved or the
-    database cannot be read (before ``migrate``, or where database access is blocked)."""
-    try:
-        row = DemandRateConfig.objects.filter(pk=DemandRateConfig.SINGLETON).first()
-    except (DatabaseError, RuntimeError):
-        return {}
+    """The saved ``DemandRateConfig`` as ``{part: {rate: percent}}``; empty when none is saved."""
+    row = DemandRateConfig.objects.filter(pk=DemandRateConfig.SINGLETON).first()
     if row is None:
         return {}
     return {part: {rate: getattr(row, f"{part}_{rate}") for rate in values} for part, values in DEFAULTS.items()}

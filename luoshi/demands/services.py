@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from luoshi.access import scope
 from luoshi.access.models import RoleAssignment
@@ -27,7 +28,7 @@ from luoshi.audit.services import record, snapshot
 from luoshi.core import crypto, paths
 from luoshi.core.errors import Conflict, NotAllowed, RuleViolation
 from luoshi.core.i18n import record_text
-from luoshi.demands import rollups, timers, workflow
+from luoshi.demands import rates, rollups, timers, workflow
 from luoshi.demands.choices import DemandEventKind, DemandKind, DemandState, Outcome, Satisfaction
 from luoshi.demands.models import (
     Category,
@@ -36,6 +37,7 @@ from luoshi.demands.models import (
     DemandChannel,
     DemandEvent,
     DemandExtension,
+    DemandRateConfig,
     Project,
 )
 from luoshi.orgs.models import Unit
@@ -613,3 +615,77 @@ def link_problem(actor: Any, demand: Demand, problem: Problem) -> Demand:
     _audit(actor, fresh, before, "转为问题清单", str(problem)[:100])
     rollups.on_demand_saved(before_facts, fresh)
     return fresh
+
+
+# --- 三率参数 ---------------------------------------------------------------------------------------
+
+RATE_PART_LABELS = {
+    "weights": gettext_lazy("权重"),
+    "black_below": gettext_lazy("黑榜线"),
+    "red_from": gettext_lazy("红榜线"),
+}
+
+
+def may_change_rate_settings(actor: Any) -> bool:
+    """The weights and thresholds hold for the whole platform: only a campaign office of a top-level unit sets them."""
+    tops = scope.scope_paths(actor, Perm.MANAGE_CAMPAIGN)
+    return Unit.objects.filter(parent=None, path__in=tops).exists()
+
+
+def _rate_value(rate: str, part: str, value: Any) -> Decimal:
+    label = _("{rate}的{part}").format(rate=rates.RATE_LABELS[rate], part=RATE_PART_LABELS[part])
+    try:
+        number = Decimal(str(value).strip()).quantize(Decimal("0.01"))
+    except ArithmeticError as exc:
+        raise RuleViolation(_("{label}「{value}」不是数字。").format(label=label, value=str(value)[:20])) from exc
+    if not 0 <= number <= 100:
+        raise RuleViolation(_("{label}应在 0 至 100 之间，填写的是 {value}。").format(label=label, value=number))
+    if part == "weights" and number <= 0:
+        raise RuleViolation(_("{label}应大于 0。").format(label=label))
+    return number
+
+
+def _checked_rate_values(values: dict[str, dict[str, Any]]) -> dict[str, Decimal]:
+    fields: dict[str, Decimal] = {}
+    for part in rates.DEFAULTS:
+        for rate in rates.RATE_NAMES:
+            if rate not in values.get(part, {}):
+                raise RuleViolation(
+                    _("缺少{rate}的{part}。").format(rate=rates.RATE_LABELS[rate], part=RATE_PART_LABELS[part])
+                )
+            fields[f"{part}_{rate}"] = _rate_value(rate, part, values[part][rate])
+    for rate in rates.RATE_NAMES:
+        black, red = fields[f"black_below_{rate}"], fields[f"red_from_{rate}"]
+        if red < black:
+            raise RuleViolation(
+                _("{rate}的红榜线 {red} 不能低于黑榜线 {black}。").format(
+                    rate=rates.RATE_LABELS[rate], red=red, black=black
+                )
+            )
+    return fields
+
+
+@transaction.atomic
+def set_rate_settings(actor: Any, values: dict[str, dict[str, Any]], *, version: int | None = None) -> DemandRateConfig:
+    """设置三率参数: weights (> 0) and black/red thresholds (0–100, red at or above black), in percent, audited."""
+    if not may_change_rate_settings(actor):
+        raise NotAllowed(_("只有市级（最高一级）领导小组办公室可以设置三率权重和红黑榜阈值。"))
+    fields = _checked_rate_values(values)
+    row = DemandRateConfig.objects.select_for_update().filter(pk=DemandRateConfig.SINGLETON).first()
+    if row is not None and version is not None and row.version != version:
+        raise Conflict(_("三率参数已被他人修改，请刷新页面后重试。"))
+    before = snapshot(row) if row is not None else None
+    row = row or DemandRateConfig(pk=DemandRateConfig.SINGLETON, version=0)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.updated_by, row.version = actor, row.version + 1
+    row.save()
+    record(
+        Action.UPDATE if before else Action.CREATE,
+        actor=actor,
+        obj=row,
+        before=before,
+        after=snapshot(row),
+        detail="设置三率权重和红黑榜阈值",
+    )
+    return row

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from luoshi.demands import views_rates
+from luoshi.demands import views_rates, views_settings
 
 app_name = "demand_rates"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("export/", views_rates.ranking_export, name="ranking_export"),
     path("lists/", views_rates.lists_page, name="lists"),
     path("lists/export/", views_rates.lists_export, name="lists_export"),
+    path("settings/", views_settings.rate_settings, name="settings"),
 ]

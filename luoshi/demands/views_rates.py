@@ -55,7 +55,12 @@ def _common(request: HttpRequest) -> tuple[Unit, rates.Period, dict[str, Any]]:
         "crumbs": list(crumbs.order_by("path")),
         "config": config,
         "thresholds": [
-            (rates.RATE_LABELS[n], percent(config.black_below[n]), percent(config.red_from[n]), config.weights[n] * 100)
+            (
+                rates.RATE_LABELS[n],
+                percent(config.black_below[n]),
+                percent(config.red_from[n]),
+                f"{float(config.weights[n] * 100):g}",
+            )
             for n in rates.RATE_NAMES
         ],
     }

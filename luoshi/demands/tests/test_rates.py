@@ -19,7 +19,7 @@ from luoshi.orgs.services import create_unit
 from luoshi.testing.world import World
 
 OCTOBER = Period.month(2026, 10)
-DEFAULTS = RateSettings.current()
+DEFAULTS = RateSettings.configured()
 
 
 def fig(**counts: int) -> Figures:
@@ -36,12 +36,14 @@ def test_each_rate_divides_its_numerator_by_its_denominator() -> None:
     assert rates.satisfaction_rate(f) == Fraction(3, 4)
 
 
+@pytest.mark.django_db
 def test_a_rate_without_denominator_is_none_not_zero() -> None:
     f = fig(received=3)
     assert rates.rates_of(f) == {rates.TIMELINESS: None, rates.RESOLUTION: None, rates.SATISFACTION: None}
     assert rates.composite_score(f) is None
 
 
+@pytest.mark.django_db
 def test_composite_score_weights_30_35_35_by_default() -> None:
     f = fig(response_due=4, responded_on_time=3, finished=4, resolved=3, rated=3, satisfied=1, basic=1)
     expected = (Fraction(30) * Fraction(3, 4) + 35 * Fraction(3, 4) + 35 * Fraction(2, 3)) / 100
@@ -49,11 +51,13 @@ def test_composite_score_weights_30_35_35_by_default() -> None:
     assert float(expected) == pytest.approx(0.720833, abs=1e-6)
 
 
+@pytest.mark.django_db
 def test_composite_score_spreads_the_weights_over_the_rates_that_exist() -> None:
     f = fig(response_due=2, responded_on_time=1, finished=1, resolved=1)
     assert rates.composite_score(f) == (30 * Fraction(1, 2) + 35 * 1) / 65
 
 
+@pytest.mark.django_db
 def test_weights_and_thresholds_come_from_settings(settings: Any) -> None:
     settings.DEMAND_RATES = {"weights": {"timeliness": 50, "resolution": 25, "satisfaction": 25}}
     settings.DEMAND_RATES["black_below"] = {"satisfaction": 90}
