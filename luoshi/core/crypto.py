@@ -27,11 +27,23 @@ def _keys() -> tuple[bytes, bytes]:
     return secret[:16], secret[16:]
 
 
+@lru_cache(maxsize=1)
+def _sm4() -> algorithms.SM4:
+    return algorithms.SM4(_keys()[0])
+
+
+@lru_cache(maxsize=1)
+def _index_mac() -> hmac.HMAC:
+    """The keyed HMAC-SM3 before any data: each index starts from a copy of it."""
+    return hmac.HMAC(_keys()[1], hashes.SM3())
+
+
 def encrypt(text: str) -> str:
+    """SM4-GCM under a fresh random nonce for every value."""
     if not text:
         return ""
     nonce = os.urandom(NONCE_BYTES)
-    encryptor = Cipher(algorithms.SM4(_keys()[0]), modes.GCM(nonce)).encryptor()
+    encryptor = Cipher(_sm4(), modes.GCM(nonce)).encryptor()
     body = encryptor.update(text.encode()) + encryptor.finalize()
     return base64.b64encode(VERSION + nonce + encryptor.tag + body).decode()
 
@@ -43,7 +55,7 @@ def decrypt(token: str) -> str:
     if raw[:1] != VERSION:
         raise DecryptionError("unknown format")
     nonce, tag, body = raw[1 : 1 + NONCE_BYTES], raw[1 + NONCE_BYTES : 1 + NONCE_BYTES + TAG_BYTES], raw[29:]
-    decryptor = Cipher(algorithms.SM4(_keys()[0]), modes.GCM(nonce, tag)).decryptor()
+    decryptor = Cipher(_sm4(), modes.GCM(nonce, tag)).decryptor()
     try:
         return (decryptor.update(body) + decryptor.finalize()).decode()
     except InvalidTag as exc:
@@ -52,7 +64,7 @@ def decrypt(token: str) -> str:
 
 def blind_index(text: str) -> str:
     """A keyed HMAC-SM3 of a normalised value, so equal values can be found without decrypting."""
-    mac = hmac.HMAC(_keys()[1], hashes.SM3())
+    mac = _index_mac().copy()
     mac.update("".join(text.split()).encode())
     return mac.finalize().hex()
 

@@ -164,6 +164,16 @@ class Demand(TimeStamped, Scoped):
         related_name="demands",
     )
     version = models.PositiveIntegerField(_("版本"), default=1)
+    # No index: imports write millions of tickets; nothing lists a batch's tickets.
+    import_batch = models.ForeignKey(
+        "DemandImport",
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+        db_index=False,
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -179,6 +189,30 @@ class Demand(TimeStamped, Scoped):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+class DemandImport(TimeStamped, Scoped):
+    """One bulk import of hotline tickets (工单导入批次): which file, by whom, how many tickets.
+
+    ``org_path`` is the path of the importer's unit the tickets were received at (受理单位).
+    """
+
+    file_name = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(_("文件摘要（SHA-256）"), max_length=64)
+    imported_by = models.ForeignKey(
+        USER, verbose_name=_("导入人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    count = models.PositiveIntegerField(_("工单数"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("工单导入批次")
+        verbose_name_plural = _("工单导入批次")
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.count}）"
 
 
 class DemandEvent(Scoped):
@@ -280,10 +314,10 @@ class DemandRollup(RollupCounts, Scoped):
 
 
 class DemandMonthRollup(RollupCounts, Scoped):
-    """Monthly figures per handling unit (月汇总), kept with the daily rows.
+    """Monthly figures of a unit's whole subtree (月汇总), kept with the daily rows.
 
-    One row per unit and month whatever the categories and companies, so a ranking of child units over
-    whole months reads one row per unit of the subtree.
+    One row per unit and month: the tickets held by the unit or any unit below it, whatever their
+    category or company. A ranking of child units over whole months reads one row per child.
     """
 
     month = models.DateField(_("月份（当月第一天）"))
@@ -297,3 +331,34 @@ class DemandMonthRollup(RollupCounts, Scoped):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.org_path}"
+
+
+class DemandRateConfig(TimeStamped):
+    """The weights of the composite score and the red/black thresholds set on the settings page (三率参数).
+
+    One row (``SINGLETON``), in percent; fields are named ``<part>_<rate>`` after ``rates.DEFAULTS``.
+    ``rates.RateSettings.current()`` lets it override ``settings.DEMAND_RATES``.
+    """
+
+    SINGLETON = 1
+
+    weights_timeliness = models.DecimalField(_("响应及时率权重"), max_digits=5, decimal_places=2)
+    weights_resolution = models.DecimalField(_("问题解决率权重"), max_digits=5, decimal_places=2)
+    weights_satisfaction = models.DecimalField(_("群众满意率权重"), max_digits=5, decimal_places=2)
+    black_below_timeliness = models.DecimalField(_("响应及时率黑榜线（%）"), max_digits=5, decimal_places=2)
+    black_below_resolution = models.DecimalField(_("问题解决率黑榜线（%）"), max_digits=5, decimal_places=2)
+    black_below_satisfaction = models.DecimalField(_("群众满意率黑榜线（%）"), max_digits=5, decimal_places=2)
+    red_from_timeliness = models.DecimalField(_("响应及时率红榜线（%）"), max_digits=5, decimal_places=2)
+    red_from_resolution = models.DecimalField(_("问题解决率红榜线（%）"), max_digits=5, decimal_places=2)
+    red_from_satisfaction = models.DecimalField(_("群众满意率红榜线（%）"), max_digits=5, decimal_places=2)
+    updated_by = models.ForeignKey(
+        USER, verbose_name=_("修改人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        verbose_name = _("三率参数")
+        verbose_name_plural = _("三率参数")
+
+    def __str__(self) -> str:
+        return str(_("三率权重与红黑榜阈值"))

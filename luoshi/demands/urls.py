@@ -1,11 +1,13 @@
 from django.urls import path
 
-from luoshi.demands import views
+from luoshi.demands import views, views_imports
 
 app_name = "demands"
 urlpatterns = [
     path("", views.demand_list, name="list"),
     path("export/", views.demand_export, name="export"),
+    path("import/", views_imports.import_page, name="import"),
+    path("import/template.xlsx", views_imports.import_template, name="import_template"),
     path("<int:pk>/", views.demand_detail, name="detail"),
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
     path("<int:pk>/dispatch/", views.DispatchView.as_view(), name="dispatch"),

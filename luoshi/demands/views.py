@@ -27,6 +27,7 @@ from luoshi.demands import exports, queries, services
 from luoshi.demands import forms as dforms
 from luoshi.demands.choices import DemandState
 from luoshi.demands.filters import DemandFilterSet
+from luoshi.demands.imports import importer_tops
 from luoshi.demands.models import Demand, DemandExtension
 from luoshi.problems import forms as pforms
 from luoshi.problems import queries as problem_queries
@@ -95,6 +96,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": _querystring(request),
         "can_export": scope.has_perm_anywhere(user, Perm.EXPORT),
+        "can_import": bool(importer_tops(user)),
     }
     return render(request, "demands/list.html", context)
 

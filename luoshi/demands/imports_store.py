@@ -1,0 +1,280 @@
+"""The staging table of a ticket import, and the one transaction that writes the tickets from it.
+
+Checked rows go to a temporary table (``COPY`` on PostgreSQL, batched inserts on SQLite) as the file
+is read, outside any transaction, so progress shows. Rows with errors are staged too (number only),
+so duplicates are found across the whole file. ``write_tickets`` then copies the good rows into
+``Demand`` with ``INSERT … SELECT`` in chunks, adds their rollups and records the import, in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luoshi.audit.models import Action
+from luoshi.audit.services import record
+from luoshi.demands import rollups
+from luoshi.demands.choices import Outcome, Satisfaction
+from luoshi.demands.imports import MAX_REPORTED_ERRORS, ErrorList, ImportResult, RowError
+from luoshi.demands.models import Demand, DemandImport
+
+TABLE = "demand_import_rows"
+TICKET_COLUMNS: tuple[str, ...] = (
+    "number",
+    "tracking_code",
+    "channel_id",
+    "category_id",
+    "kind",
+    "urgent",
+    "title",
+    "content",
+    "address",
+    "latitude",
+    "longitude",
+    "citizen_name_enc",
+    "citizen_phone_enc",
+    "citizen_phone_index",
+    "citizen_phone_masked",
+    "dispatcher_unit_id",
+    "handling_unit_id",
+    "company_id",
+    "project_id",
+    "org_path",
+    "unit_hops",
+    "state",
+    "received_at",
+    "dispatched_at",
+    "signed_at",
+    "responded_at",
+    "finished_at",
+    "called_back_at",
+    "archived_at",
+    "sign_due",
+    "respond_due",
+    "resolve_due",
+    "callback_due",
+    "responded_on_time",
+    "finished_on_time",
+    "outcome",
+    "explanation",
+    "satisfaction",
+)
+STAGED_COLUMNS = ("row_no", "ok", "r_day", *TICKET_COLUMNS)
+CONSTANT_COLUMNS = ("redo_count", "escalated", "version", "created_at", "updated_at", "import_batch_id")
+BUFFER_ROWS = 10_000
+INSERT_CHUNK = 100_000
+FETCH_ROWS = 50_000
+TRACKING_ROUNDS = 5
+
+
+def _field(name: str) -> models.Field[Any, Any]:
+    return next(f for f in Demand._meta.concrete_fields if f.attname == name)
+
+
+def _column_types() -> list[tuple[str, str]]:
+    extra = [("row_no", "integer PRIMARY KEY"), ("ok", models.BooleanField().db_type(connection) or "boolean")]
+    extra.append(("r_day", models.DateField().db_type(connection) or "date"))
+    return extra + [(name, _field(name).db_type(connection) or "text") for name in TICKET_COLUMNS]
+
+
+def _sqlite_adapters() -> list[tuple[int, Callable[[Any], Any]]]:
+    """The staged columns that SQLite stores as text, with how (as Django's adapters store them)."""
+    zone = connection.timezone
+    utc = connection.timezone_name == "UTC"
+
+    def moment(value: dt.datetime) -> str:
+        if value.tzinfo is None:
+            return str(value)
+        if utc:
+            return value.astimezone(dt.UTC).isoformat(" ")[:-6]
+        return str(value.astimezone(zone).replace(tzinfo=None))
+
+    adapters: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, name in enumerate(TICKET_COLUMNS, start=3):
+        field = _field(name)
+        if isinstance(field, models.DateTimeField):
+            adapters.append((index, moment))
+        elif isinstance(field, models.DecimalField):
+            adapters.append((index, str))
+    return adapters
+
+
+class Staging:
+    """The temporary table of one import (private to the database session)."""
+
+    def __init__(self) -> None:
+        self.buffer: list[tuple[Any, ...]] = []
+        self.postgres = connection.vendor == "postgresql"
+        self.adapters = None if self.postgres else _sqlite_adapters()
+
+    def __enter__(self) -> Staging:
+        columns = ", ".join(f"{name} {kind}" for name, kind in _column_types())
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {TABLE} ({columns})")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.buffer = []
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+    def put(self, row: tuple[Any, ...] | None) -> None:
+        if row is not None:
+            self.buffer.append(row)
+            if len(self.buffer) >= BUFFER_ROWS:
+                self.flush()
+
+    def flush(self) -> None:
+        rows, self.buffer = self.buffer, []
+        if not rows:
+            return
+        if self.postgres:
+            self._copy(rows)
+        else:
+            self._insert(rows)
+
+    def _copy(self, rows: list[tuple[Any, ...]]) -> None:
+        width = len(STAGED_COLUMNS)
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(f"COPY {TABLE} ({', '.join(STAGED_COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row if len(row) == width else (*row, *([None] * (width - len(row)))))
+
+    def _insert(self, rows: list[tuple[Any, ...]]) -> None:
+        assert self.adapters is not None
+        width = len(STAGED_COLUMNS)
+        marks = ", ".join(["%s"] * width)
+        adapted = [self._adapt(row, width) for row in rows]
+        with connection.cursor() as cursor:
+            sql = f"INSERT INTO {TABLE} ({', '.join(STAGED_COLUMNS)}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(sql, adapted)
+
+    def _adapt(self, row: tuple[Any, ...], width: int) -> list[Any]:
+        values = list(row)
+        if len(values) < width:
+            values.extend([None] * (width - len(values)))
+            return values
+        for index, adapt in self.adapters or ():
+            value = values[index]
+            if value is not None:
+                values[index] = adapt(value)
+        return values
+
+    # --- duplicates ----------------------------------------------------------------------------------
+
+    def check_duplicates(self, errors: ErrorList) -> None:
+        """Ticket numbers repeated in the file or already stored, as errors of their rows."""
+        in_file = f"""
+            SELECT s.row_no, s.number, f.first_row, COUNT(*) OVER ()
+            FROM {TABLE} s JOIN (
+                SELECT number, MIN(row_no) AS first_row FROM {TABLE}
+                WHERE number IS NOT NULL GROUP BY number HAVING COUNT(*) > 1
+            ) f ON f.number = s.number
+            WHERE s.row_no > f.first_row ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}"""  # noqa: S608
+        stored = f"""
+            SELECT s.row_no, s.number, 0, COUNT(*) OVER ()
+            FROM {TABLE} s JOIN {Demand._meta.db_table} d ON d.number = s.number
+            ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}"""  # noqa: S608
+        repeated = _("工单编号「{number}」与第 {first} 行重复。")
+        exists = _("工单编号「{number}」已存在，请勿重复导入。")
+        with connection.cursor() as cursor:
+            for sql, message in ((in_file, repeated), (stored, exists)):
+                cursor.execute(sql)
+                found = cursor.fetchall()
+                if found:
+                    rows = [RowError(r, "工单编号", message.format(number=n, first=f)) for r, n, f, _c in found]
+                    errors.merge(rows, found[0][3])
+
+    def fix_tracking_codes(self, new_code: Callable[[], str]) -> None:
+        """Give a fresh tracking code to the (rare) rows whose code is taken, in the file or already."""
+        demand_table = Demand._meta.db_table
+        taken = f"""
+            SELECT row_no FROM {TABLE} s WHERE ok AND (
+                tracking_code IN (SELECT tracking_code FROM {TABLE} GROUP BY tracking_code HAVING COUNT(*) > 1)
+                OR EXISTS (SELECT 1 FROM {demand_table} d WHERE d.tracking_code = s.tracking_code))"""  # noqa: S608
+        with connection.cursor() as cursor:
+            for _round in range(TRACKING_ROUNDS):
+                cursor.execute(taken)
+                rows = [r for (r,) in cursor.fetchall()]
+                if not rows:
+                    return
+                update = f"UPDATE {TABLE} SET tracking_code = %s WHERE row_no = %s"  # noqa: S608
+                cursor.executemany(update, [(new_code(), row) for row in rows])
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    def copy_into_demands(self, batch_id: int) -> int:
+        """INSERT … SELECT the good rows into ``Demand``, in chunks of row numbers; returns how many."""
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        names = ", ".join((*TICKET_COLUMNS, *CONSTANT_COLUMNS))
+        sql = (
+            f"INSERT INTO {Demand._meta.db_table} ({names}) "  # noqa: S608
+            f"SELECT {', '.join(TICKET_COLUMNS)}, 0, %s, 1, %s, %s, %s FROM {TABLE} "
+            "WHERE ok AND row_no > %s AND row_no <= %s"
+        )
+        created = 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX(row_no) FROM {TABLE}")  # noqa: S608
+            last = cursor.fetchone()[0] or 0
+            for start in range(0, last, INSERT_CHUNK):
+                cursor.execute(sql, [False, now, now, batch_id, start, start + INSERT_CHUNK])
+                created += cursor.rowcount
+        return created
+
+    def rollup_facts(self) -> Iterator[list[rollups.Facts]]:
+        """The staged tickets' rollup facts, summed per rollup row by the database, in chunks."""
+        sql = f"""
+            SELECT r_day, COALESCE(handling_unit_id, dispatcher_unit_id), category_id,
+                COALESCE(company_id, 0), COALESCE(project_id, 0), org_path,
+                COUNT(*),
+                SUM(CASE WHEN responded_on_time IS NULL THEN 0 ELSE 1 END),
+                SUM(CASE WHEN responded_on_time THEN 1 ELSE 0 END),
+                SUM(CASE WHEN outcome <> '' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN outcome = %s THEN 1 ELSE 0 END),
+                SUM(CASE WHEN satisfaction <> '' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN satisfaction = %s THEN 1 ELSE 0 END),
+                SUM(CASE WHEN satisfaction = %s THEN 1 ELSE 0 END)
+            FROM {TABLE} WHERE ok GROUP BY 1, 2, 3, 4, 5, 6"""  # noqa: S608
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, [Outcome.RESOLVED, Satisfaction.SATISFIED, Satisfaction.BASIC])
+            while chunk := cursor.fetchmany(FETCH_ROWS):
+                yield [_facts(row) for row in chunk]
+
+
+def _facts(row: tuple[Any, ...]) -> rollups.Facts:
+    day = row[0] if isinstance(row[0], dt.date) else dt.date.fromisoformat(row[0])
+    key = rollups.RollupKey(day, row[1], row[2], row[3], row[4], row[5])
+    return rollups.Facts(key, tuple(int(n) for n in row[6:]))
+
+
+def write_tickets(actor: Any, staging: Staging, result: ImportResult, intake_path: str, new_code: Any) -> DemandImport:
+    """One transaction: the import batch, its tickets, their rollups and one audit record."""
+    with transaction.atomic():
+        if staging.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        staging.fix_tracking_codes(new_code)
+        batch = DemandImport.objects.create(
+            file_name=result.file_name, sha256=result.sha256, imported_by=actor, org_path=intake_path
+        )
+        batch.count = staging.copy_into_demands(batch.pk)
+        batch.save(update_fields=["count", "updated_at"])
+        for facts in staging.rollup_facts():
+            rollups.add_new(facts)
+        result.created, result.batch_id = batch.count, batch.pk
+        record(
+            Action.IMPORT,
+            actor=actor,
+            obj=batch,
+            detail=f"导入诉求工单「{result.file_name}」{batch.count} 件"[:200],
+            after=result.as_result(),
+        )
+    return batch
