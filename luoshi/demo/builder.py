@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -15,9 +15,11 @@ from luoshi.access.roles import Role
 from luoshi.campaigns.models import Campaign
 from luoshi.core.demo_accounts import DEMO_PREFIX
 from luoshi.demo.campaign import setup_campaign
+from luoshi.demo.demand_summary import DemandSummary, summarise_demands
+from luoshi.demo.demands import TICKETS_PER_UNIT, build_demands
 from luoshi.demo.names import NameMaker
 from luoshi.demo.orgtree import build_org_tree
-from luoshi.demo.people import build_cast
+from luoshi.demo.people import People, build_cast
 from luoshi.demo.rectification import build_rectification
 from luoshi.orgs.models import Unit
 from luoshi.problems import services
@@ -46,6 +48,7 @@ class DemoSummary:
     overdue_measures: int
     pending_extensions: int
     seconds: float
+    demands: DemandSummary | None = None
 
     def lines(self) -> list[str]:
         def fmt(counts: dict[str, int]) -> str:
@@ -60,6 +63,7 @@ class DemoSummary:
             f"  区县问题 {sum(self.district_states.values())} 个：{fmt(self.district_states)}",
             f"  预警：{fmt(self.lights)}；逾期措施 {self.overdue_measures} 条；"
             f"待审批延期申请 {self.pending_extensions} 个",
+            *(self.demands.lines() if self.demands else []),
             f"  演示账号 {len(self.accounts)} 个：{'、'.join(self.accounts)}",
         ]
 
@@ -93,13 +97,17 @@ def summarise(campaign: Campaign, seconds: float) -> DemoSummary:
     )
 
 
-def build_demo(units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED) -> DemoSummary:
-    """Build the fictional city 示范市, its accounts and a campaign in mid-course; all or nothing."""
+def build_demo(units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, demands: int | None = None) -> DemoSummary:
+    """Build the fictional city 示范市, its accounts, a campaign in mid-course and a year of citizen
+    demands (``demands`` tickets, by default ten per unit); all or nothing."""
     started = time.perf_counter()
     rng = random.Random(seed)  # noqa: S311 (reproducible fictional data, not security)
     with transaction.atomic():
         tree = build_org_tree(units, rng)
-        cast = build_cast(tree, NameMaker(rng))
+        people = People(NameMaker(rng))
+        cast = build_cast(tree, people.names, people)
         demo = setup_campaign(tree.city, services.today())
         build_rectification(demo, tree, cast, rng)
-    return summarise(demo.campaign, time.perf_counter() - started)
+        build_demands(tree, people, rng, units * TICKETS_PER_UNIT if demands is None else demands)
+    summary = summarise(demo.campaign, time.perf_counter() - started)
+    return replace(summary, demands=summarise_demands(tree.city))

@@ -7,6 +7,7 @@ problems are claimed, rectified and reviewed by the right people, and have unusa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -55,8 +56,11 @@ def leader_title(unit: Unit) -> str:
 class People:
     def __init__(self, names: NameMaker):
         self.names = names
-        self.demo_hash = make_password(DEMO_PASSWORD)
         self.unusable = make_password(None)
+
+    @cached_property
+    def demo_hash(self) -> str:
+        return make_password(DEMO_PASSWORD)
 
     def user(self, username: str, title: str, role: str, unit: Unit, name: str = "") -> Any:
         demo = username.startswith(DEMO_PREFIX)
@@ -94,9 +98,9 @@ class People:
         return cast, supervisor
 
 
-def build_cast(tree: OrgTree, names: NameMaker) -> Cast:
+def build_cast(tree: OrgTree, names: NameMaker, people: People | None = None) -> Cast:
     """Create the demo logins and the officials; the first district is the demo accounts' home."""
-    people = People(names)
+    people = people or People(names)
     city = tree.city
     office = people.user("demo_office", "市委学习教育领导小组办公室", Role.OFFICE, city)
     people.user("demo_secadmin", "安全管理员", Role.SECURITY_ADMIN, city)
