@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("luoshi.campaigns.api.urls")),
     path("", include("luoshi.problems.api.urls")),
     path("", include("luoshi.demands.api.urls")),
+    path("", include("luoshi.reports.api.urls")),
 ]

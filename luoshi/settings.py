@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "luoshi.campaigns",
     "luoshi.problems",
     "luoshi.demands",
+    "luoshi.reports",
     "luoshi.demo",
 ]
 

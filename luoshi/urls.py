@@ -21,6 +21,7 @@ urlpatterns = [
     path("problems/", include("luoshi.problems.urls")),
     path("demands/rates/", include("luoshi.demands.urls_rates")),
     path("demands/", include("luoshi.demands.urls")),
+    path("reports/", include("luoshi.reports.urls")),
     path("audit/", include("luoshi.audit.urls")),
     path("jobs/", include("luoshi.jobs.urls")),
     path("api/v1/", include("luoshi.api_urls")),

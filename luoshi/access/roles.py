@@ -38,6 +38,8 @@ class Perm(models.TextChoices):
     HANDLE_DEMAND = "handle_demand", _("签收、办理、办结诉求")
     APPROVE_DEMAND_EXTENSION = "approve_demand_extension", _("审批诉求延期")
     VIEW_DEMANDS = "view_demands", _("查看诉求工单")
+    UPLOAD_REPORT = "upload_report", _("上传工作报告")
+    CORRECT_FIGURE = "correct_figure", _("校正报告数字")
     MANAGE_USERS = "manage_users", _("管理账号")
     READ_AUDIT = "read_audit", _("查阅审计日志")
 
@@ -56,6 +58,8 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.MANAGE_ORGS,
             Perm.IMPORT,
             Perm.VIEW_DEMANDS,
+            Perm.UPLOAD_REPORT,
+            Perm.CORRECT_FIGURE,
         }
     ),
     Role.LIAISON: frozenset(
@@ -67,6 +71,8 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.REPORT_PROGRESS,
             Perm.REQUEST_EXTENSION,
             Perm.IMPORT,
+            Perm.UPLOAD_REPORT,
+            Perm.CORRECT_FIGURE,
         }
     ),
     Role.LEADER: frozenset(

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class ReportKind(models.TextChoices):
+    SUMMARY = "summary", _("总结")
+    BRIEFING = "briefing", _("简报")
+    PRESS = "press", _("新闻稿")
+    OTHER = "other", pgettext_lazy("report kind", "其他")
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    PROCESSING = "processing", _("处理中")
+    DONE = "done", pgettext_lazy("report status", "已完成")
+    FAILED = "failed", pgettext_lazy("report status", "失败")
+
+
+class Approx(models.TextChoices):
+    """How exact a figure is (spec: ``approx``)."""
+
+    EXACT = "exact", _("确数")
+    MORE_THAN = "more_than", _("以上/余/多")
+    ABOUT = "about", _("约/近/左右")
+    AT_LEAST = "at_least", _("至少/不少于")
+    AT_MOST = "at_most", _("以内/不超过")
+    BELOW = "below", _("低于")
+    ABOVE = "above", _("高于")
+
+
+class Change(models.TextChoices):
+    UP = "up", _("上升")
+    DOWN = "down", _("下降")
+
+
+class MeasureKey(models.TextChoices):
+    """The platform's own figures a claim can be checked against (see ``services.MEASURES``)."""
+
+    PROBLEMS_CLOSED = "problems_closed", _("已销号问题数")
+    PROBLEMS_TOTAL = "problems_total", _("问题总数")
+    MEASURES = "measures", _("整改措施数")
+    SUPERVISION_GROUPS = "supervision_groups", _("督导组数")
+    IGNORE = "ignore", _("不核实")
+
+
+class Verdict(models.TextChoices):
+    CONSISTENT = "consistent", _("一致")
+    INCONSISTENT = "inconsistent", _("不一致")
+    UNVERIFIABLE = "unverifiable", _("无法核实")
