@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -34,6 +35,7 @@ from luoshi.campaigns.models import Campaign
 from luoshi.demands import services as demand_services
 from luoshi.demands.models import Category as DemandCategory
 from luoshi.demands.models import Demand, DemandChannel, DemandExtension
+from luoshi.extract.types import Extraction, Mention
 from luoshi.jobs.models import Job
 from luoshi.jobs.runner import create_job
 from luoshi.orgs import services as org_services
@@ -41,6 +43,8 @@ from luoshi.orgs.jobs import IMPORT_KIND
 from luoshi.orgs.models import Unit
 from luoshi.problems import services as problem_services
 from luoshi.problems.models import Evidence, ExtensionRequest, Measure, Problem, ProblemClass
+from luoshi.reports import services as report_services
+from luoshi.reports.models import ClaimRule, Figure, Report
 from luoshi.testing.footprint import stored_files
 from luoshi.testing.problems import closed, new_problem, pending_review, png, rectifying
 from luoshi.testing.world import PASSWORD, World, make_user
@@ -64,6 +68,10 @@ HIDDEN_ACCOUNT = ("mimi_a", "秘密账号甲")
 HIDDEN_FILE = "mimi-evidence.png"
 HIDDEN_DEMANDS = ("秘密诉求已受理", "秘密诉求已派单", "秘密诉求已签收", "秘密诉求已办结", "秘密诉求不满意")
 HIDDEN_DEMAND_EXTENSION = "秘密诉求延期甲"
+HIDDEN_REPORT = "秘密报告甲"
+HIDDEN_FIGURE = "秘密数字甲"
+HIDDEN_RULE = "秘密规则甲"
+REPORT_TEXT = "共排查问题38个，已整改销号36个。"
 DEMAND_VIEWERS_B = ("office_b", "handler_b")
 
 
@@ -348,6 +356,26 @@ class Seed:
             self.world.handler_a, self.demand_signed, days=3, reason=HIDDEN_DEMAND_EXTENSION
         )
 
+    @cached_property
+    def report(self) -> Report:
+        """A processed report of district A's street in the city's campaign (which district B takes part in)."""
+        w = self.world
+        upload = SimpleUploadedFile("mimi-report.txt", REPORT_TEXT.encode(), content_type="text/plain")
+        (report,) = report_services.upload_reports(w.liaison_a, w.campaign, w.street_a, [upload], title=HIDDEN_REPORT)
+        start = REPORT_TEXT.index("36个")
+        mention = Mention("36个", 36, "个", subject=HIDDEN_FIGURE, start=start, end=start + 3, sentence=REPORT_TEXT)
+        return report_services.store_extraction(report, Extraction(REPORT_TEXT, "东城区", None, [mention]))
+
+    @cached_property
+    def figure(self) -> Figure:
+        return self.report.figures.get()
+
+    @cached_property
+    def claim_rule(self) -> ClaimRule:
+        return report_services.create_rule(
+            self.world.office_a, self.campaign, pattern="秘密", measure="problems_total", note=HIDDEN_RULE
+        )
+
     def everything(self) -> Seed:
         """Make every object at once, for the pages that list them."""
         for name in EVERYTHING:
@@ -363,6 +391,7 @@ class Seed:
         texts += [f"/problems/classes/{self.problem_class.pk}/", f"/accounts/users/{self.account.pk}/"]
         texts += [*HIDDEN_DEMANDS, HIDDEN_DEMAND_EXTENSION, "13800001111", "秘密群众"]
         texts += [f"/demands/{d.pk}/" for d in (self.demand_received, self.demand_signed, self.demand_unsatisfied)]
+        texts += [HIDDEN_REPORT, HIDDEN_FIGURE, HIDDEN_RULE, f"/reports/{self.report.pk}/"]
         return texts
 
     def ids(self) -> SeedIds:
@@ -373,6 +402,7 @@ class Seed:
 EVERYTHING: tuple[str, ...] = ("unit", "waiting", "measure", "evidence", "extension", "reviewing", "done")
 EVERYTHING += ("problem_class", "campaign", "job", "account", "own_problem")
 EVERYTHING += ("demand_received", "demand_dispatched", "demand_finished", "demand_unsatisfied", "demand_extension")
+EVERYTHING += ("report", "claim_rule")
 
 
 class SeedIds(Mapping[str, int]):
@@ -385,6 +415,7 @@ class SeedIds(Mapping[str, int]):
         "problem": lambda s: s.working.pk,
         "class": lambda s: s.problem_class.pk,
         "demand": lambda s: s.demand_signed.pk,
+        "city_campaign": lambda s: s.world.campaign.pk,
     }
 
     def __init__(self, seed: Seed):
@@ -566,6 +597,14 @@ PAGE_OBJECTS: dict[str, ObjectBuilder] = {
     "demands:approve_extension": _demand_extension(),
     "demands:reject_extension": _demand_extension(),
     "demands:link_problem": _demand("demand_signed", "office_a", number="WT000001"),
+    "reports:detail": lambda s: ObjectCase({"pk": s.report.pk}, "leader_a"),
+    "reports:reprocess": lambda s: ObjectCase({"pk": s.report.pk}, "liaison_a"),
+    "reports:figure_edit": lambda s: ObjectCase({"pk": s.report.pk, "figure_pk": s.figure.pk}, "liaison_a"),
+    "reports:unit_claims": lambda s: ObjectCase({"pk": s.unit.pk}, "leader_a"),
+    "reports:rule_edit": lambda s: ObjectCase(
+        {"pk": s.claim_rule.pk}, "office_a", data={"pattern": "越权", "measure": "problems_total"}
+    ),
+    "reports:rule_delete": lambda s: ObjectCase({"pk": s.claim_rule.pk}, "office_a"),
 }
 
 DEMAND_HOSTILE = "q=秘密&unit={unit}&state=signed&late=true&escalated=false"
@@ -606,11 +645,22 @@ PAGE_LISTS: dict[str, ListCase] = {
     "ledger:export": ListCase("liaison_a", DISTRICT_B, ("", HOSTILE)),
     "demands:list": ListCase("office_a", DISTRICT_B, ("", DEMAND_HOSTILE, "q=秘密")),
     "demands:export": ListCase("office_a", DISTRICT_B, ("", DEMAND_HOSTILE)),
+    # 工单导入: an upload form and a template; neither shows district data. A file naming district-A
+    # units is refused row by row (tested in luoshi/demands/tests/test_imports_scope.py).
+    "demands:import": ListCase(None),
+    "demands:import_template": ListCase(None),
     # 三率排名 / 红黑榜: the children of a unit in the viewer's demand scope; district-A ids answer 404.
     "demand_rates:ranking": ListCase("office_a", (*DISTRICT_B, "handler_b"), RATE_QUERIES),
     "demand_rates:ranking_export": ListCase("office_a", (*DISTRICT_B, "handler_b"), RATE_QUERIES),
     "demand_rates:lists": ListCase("office_a", (*DISTRICT_B, "handler_b"), RATE_LIST_QUERIES),
     "demand_rates:lists_export": ListCase("office_a", (*DISTRICT_B, "handler_b"), RATE_LIST_QUERIES),
+    # 三率参数: platform-wide numbers, no district data; only a top-level office may change them.
+    "demand_rates:settings": ListCase(None, (*DISTRICT_B, "handler_b")),
+    # 工作报告: district A's report lies in the city's campaign, which district B takes part in too.
+    "reports:list": ListCase("liaison_a", DISTRICT_B, ("", "campaign={city_campaign}", "unit={unit}&status=done")),
+    "reports:upload": ListCase("office_a"),
+    "reports:export": ListCase("office_a", DISTRICT_B, ("campaign={city_campaign}",)),
+    "reports:rules": ListCase("office_a", DISTRICT_B, ("campaign={campaign}",)),
 }
 
 
@@ -668,6 +718,8 @@ API_OBJECTS: dict[str, ObjectBuilder] = {
     "demand-extension-reject": lambda s: ObjectCase(
         {"pk": s.demand_extension.pk}, "dispatcher_city", DEMAND_VIEWERS_B, data={"note": "越权驳回"}
     ),
+    "report-detail": lambda s: ObjectCase({"pk": s.report.pk}, "leader_a"),
+    "figure-detail": lambda s: ObjectCase({"pk": s.figure.pk}, "liaison_a", data={"version": 1, "value": 37}),
 }
 
 
@@ -756,6 +808,14 @@ API_LISTS: dict[str, ApiListCase] = {
         "handler_a",
         DEMAND_VIEWERS_B,
         filters=lambda s: {"demand": s.demand_signed.pk},
+    ),
+    "report-list": ApiListCase(
+        lambda s: {s.report.pk},
+        "liaison_a",
+        filters=lambda s: {"campaign": s.campaign.pk, "unit": s.world.district_a.pk},
+    ),
+    "figure-list": ApiListCase(
+        lambda s: {s.figure.pk}, "liaison_a", filters=lambda s: {"report": s.report.pk, "campaign": s.world.campaign.pk}
     ),
 }
 

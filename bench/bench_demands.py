@@ -1,0 +1,365 @@
+"""Citizen demands at province scale: import rate beside PostgreSQL COPY, and the monthly ranking of the
+root's child units from rollups beside the same figures by a GROUP BY over the raw tickets.
+
+For each database (a fresh SQLite file in a temporary folder; PostgreSQL ``luoshi_bench``, created and
+dropped here), a worker process migrates, builds an org tree of ``--units`` units, writes a hotline
+export of the tickets (12 months, CSV, deterministic), then
+
+- loads the file with ``COPY … FROM STDIN (FORMAT csv)`` into a plain staging table of text columns
+  (PostgreSQL; the limit of what the server can take in), and on SQLite with ``executemany`` into the
+  same staging table;
+- imports the same file through ``luoshi.demands.imports.import_demands`` (validation, encryption of
+  personal data, tickets and rollups, all or nothing), and prints both rates side by side;
+- times ``rates.ranking`` (the three rates and the composite score of every child unit of the root
+  for the last month, read from the monthly rollups) and the same figures by one GROUP BY over the
+  raw tickets, p50 and p95 over ``--runs`` runs, and checks that both give the same figures.
+
+    uv run python -m bench.bench_demands [--units 100000] [--tickets-pg 10000000] [--tickets-sqlite 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import itertools
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.machine import describe
+
+RESULT_PREFIX = "RESULT "
+BENCH_DB = "luoshi_bench"
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432"
+SEED = 2026
+COPY_CHUNK = 1 << 20
+
+
+@dataclass
+class Result:
+    backend: str
+    version: str = ""
+    error: str = ""
+    units: int = 0
+    tickets: int = 0
+    file_mb: float = 0.0
+    seconds: dict[str, float] = field(default_factory=dict)
+    ranking_ms: dict[str, float] = field(default_factory=dict)
+    groupby_ms: dict[str, float] = field(default_factory=dict)
+    rollup_rows: dict[str, int] = field(default_factory=dict)
+    same_figures: bool = False
+    children: int = 0
+    month: str = ""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--tickets-pg", type=int, default=10_000_000)
+    parser.add_argument("--tickets-sqlite", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
+    parser.add_argument("--pg", default=os.environ.get("LUOSHI_BENCH_PG", DEFAULT_PG), help="PostgreSQL server URL")
+    parser.add_argument("--worker", choices=("sqlite", "postgresql"), help=argparse.SUPPRESS)
+    parser.add_argument("--tickets", type=int, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- the parent: one worker process per backend, then the table -------------------------------------------
+
+
+def _pg_admin(server: str, statement: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3) as conn:
+        conn.execute(sql.SQL(statement).format(sql.Identifier(BENCH_DB)))
+
+
+def _run_worker(backend: str, database_url: str, folder: Path, args: argparse.Namespace, tickets: int) -> Result:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "luoshi.settings",
+        "DATABASE_URL": database_url,
+        "LUOSHI_DATA_DIR": str(folder),
+        "LUOSHI_DEBUG": "0",
+        "LUOSHI_JOBS": "immediate",
+        "LUOSHI_LOG_LEVEL": "ERROR",
+    }
+    options = ["--units", str(args.units), "--tickets", str(tickets), "--runs", str(args.runs)]
+    command = [sys.executable, "-m", "bench.bench_demands", "--worker", backend, *options, "--seed", str(args.seed)]
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith(RESULT_PREFIX):
+            return Result(**json.loads(line[len(RESULT_PREFIX) :]))
+    return Result(backend, error=f"工作进程退出码 {done.returncode}，没有结果")
+
+
+def run_sqlite(args: argparse.Namespace) -> Result:
+    folder = Path(tempfile.mkdtemp(prefix="luoshi-bench-"))
+    try:
+        return _run_worker("sqlite", f"sqlite:///{folder / 'bench.sqlite3'}", folder, args, args.tickets_sqlite)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_postgresql(args: argparse.Namespace) -> Result:
+    server = args.pg.rstrip("/")
+    try:
+        _pg_admin(server, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+        _pg_admin(server, "CREATE DATABASE {}")
+    except Exception as exc:
+        return Result("postgresql", error=f"不可用（{server}）：{str(exc).strip().splitlines()[0]}")
+    folder = Path(tempfile.mkdtemp(prefix="luoshi-bench-"))
+    try:
+        return _run_worker("postgresql", f"{server}/{BENCH_DB}", folder, args, args.tickets_pg)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        _pg_admin(server, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+def print_result(r: Result) -> None:
+    print(f"\n{r.backend} {r.version}")
+    if r.error:
+        print(f"  {r.error}")
+        return
+    s = r.seconds
+    copy_rate, import_rate = r.tickets / s["copy"], r.tickets / s["import"]
+    copy_label = "COPY (staging table)" if r.backend == "postgresql" else "executemany (staging table)"
+    print(f"  {r.units:,} units, {r.tickets:,} tickets over 12 months, file {r.file_mb:,.0f} MB")
+    print(f"  {copy_label:<30} {s['copy']:9.1f} s  {copy_rate:>10,.0f} rows/s")
+    print(f"  {'import_demands':<30} {s['import']:9.1f} s  {import_rate:>10,.0f} tickets/s")
+    print(f"  import / load rate             {import_rate / copy_rate:9.1%}   (target ≥ 25 % of COPY)")
+    print(f"  rollup rows: {r.rollup_rows}")
+    print(f"  ranking of {r.children} child units of the root, {r.month}:")
+    print(f"    from monthly rollups          p50 {r.ranking_ms['p50']:8.1f} ms  p95 {r.ranking_ms['p95']:8.1f} ms")
+    print(f"    GROUP BY over raw tickets     p50 {r.groupby_ms['p50']:8.1f} ms  p95 {r.groupby_ms['p95']:8.1f} ms")
+    print(f"    same figures: {'yes' if r.same_figures else 'NO'}; target ≤ 100 ms")
+
+
+def main() -> None:
+    args = parse_args()
+    if args.worker:
+        worker(args)
+        return
+    print(f"machine: {describe()}; load average {os.getloadavg()[0]:.1f} at start")
+    runners = {"sqlite": run_sqlite, "postgresql": run_postgresql}
+    for backend in args.backends.split(","):
+        log(f"== {backend}")
+        print_result(runners[backend.strip()](args))
+
+
+# -- the worker ---------------------------------------------------------------------------------------
+
+
+def _timed_runs(fn: Callable[[], Any], runs: int) -> tuple[dict[str, float], Any]:
+    fn()  # warm-up
+    samples, value = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        value = fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return {"p50": round(statistics.median(samples), 2), "p95": round(p95, 2)}, value
+
+
+def _staging_columns() -> list[str]:
+    from luoshi.demands.imports import COLUMNS
+
+    return [f"c{i}" for i in range(len(COLUMNS))]
+
+
+def load_reference(path: Path) -> float:
+    """Seconds to load the file into a staging table of text columns: COPY on PostgreSQL, executemany on SQLite."""
+    from django.db import connection
+
+    columns = _staging_columns()
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE bench_staging ({', '.join(c + ' text' for c in columns)})")
+    started = time.perf_counter()
+    if connection.vendor == "postgresql":
+        _copy(path, columns)
+    else:
+        _executemany(path, columns)
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_staging")
+    return seconds
+
+
+def _copy(path: Path, columns: list[str]) -> None:
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor, path.open("rb") as fh:
+        statement = f"COPY bench_staging ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, HEADER true)"
+        with cursor.cursor.copy(statement) as copy:
+            while chunk := fh.read(COPY_CHUNK):
+                copy.write(chunk)
+
+
+def _executemany(path: Path, columns: list[str]) -> None:
+    from django.db import connection, transaction
+
+    marks = ", ".join("%s" for _ in columns)
+    with transaction.atomic(), connection.cursor() as cursor, path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = csv.reader(fh)
+        next(rows)
+        while batch := list(itertools.islice(rows, 10_000)):
+            cursor.executemany(f"INSERT INTO bench_staging VALUES ({marks})", batch)
+
+
+def _importer(city: Any) -> Any:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from luoshi.access.models import RoleAssignment
+    from luoshi.access.roles import Role
+
+    user = get_user_model().objects.create(
+        username="bench_dispatcher", display_name="市热线", password=make_password(None)
+    )
+    RoleAssignment.objects.create(user=user, role=Role.DISPATCHER, unit=city)
+    RoleAssignment.objects.create(user=user, role=Role.OFFICE, unit=city)
+    return user
+
+
+def import_file(actor: Any, path: Path) -> float:
+    from luoshi.demands.imports import import_demands
+
+    started = time.perf_counter()
+    with path.open("rb") as fh:
+        result = import_demands(actor, fh, path.name)
+    seconds = time.perf_counter() - started
+    if getattr(result, "errors", None):
+        raise RuntimeError(f"import rejected the file: {result.errors[:3]}")
+    return seconds
+
+
+def groupby_figures(parent: Any, period: Any) -> dict[str, Any]:
+    """The figures of each child branch by one GROUP BY over the raw tickets (the reference)."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import Substr
+
+    from luoshi.core.paths import SEGMENT, subtree_q
+    from luoshi.demands.choices import Outcome, Satisfaction
+    from luoshi.demands.models import Demand
+    from luoshi.demands.rates import Figures
+    from luoshi.demands.rollups import local_zone
+
+    zone = local_zone()
+    start = dt.datetime.combine(period.start, dt.time(), zone)
+    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), zone)
+    rows = (
+        Demand.objects.filter(subtree_q(parent.path), received_at__gte=start, received_at__lt=end)
+        .exclude(org_path=parent.path)
+        .annotate(branch=Substr("org_path", 1, len(parent.path) + SEGMENT + 1))
+        .values("branch")
+        .annotate(
+            received=Count("pk"),
+            response_due=Count("pk", filter=Q(responded_on_time__isnull=False)),
+            responded_on_time=Count("pk", filter=Q(responded_on_time=True)),
+            finished=Count("pk", filter=Q(outcome__gt="")),
+            resolved=Count("pk", filter=Q(outcome=Outcome.RESOLVED)),
+            rated=Count("pk", filter=Q(satisfaction__gt="")),
+            satisfied=Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
+            basic=Count("pk", filter=Q(satisfaction=Satisfaction.BASIC)),
+        )
+        .order_by()
+    )
+    return {row["branch"]: Figures.of(row) for row in rows}
+
+
+def _version() -> str:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return sqlite3.sqlite_version
+    connection.ensure_connection()
+    number = connection.pg_version  # type: ignore[attr-defined]
+    return f"{number // 10000}.{number % 10000}"
+
+
+def _analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def build(args: argparse.Namespace, result: Result, folder: Path) -> tuple[Any, Path]:
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from luoshi.demands.imports_sample import write_sample_csv
+    from luoshi.demo.orgtree import build_org_tree
+
+    call_command("migrate", verbosity=0, interactive=False)
+    with transaction.atomic():
+        tree = build_org_tree(args.units, random.Random(args.seed))
+    result.units = tree.count
+    path = folder / "hotline.csv"
+    log(f"  writing {args.tickets:,} tickets …")
+    started = time.perf_counter()
+    write_sample_csv(path, args.tickets, seed=args.seed)
+    result.seconds["write_file"] = round(time.perf_counter() - started, 1)
+    result.file_mb = round(path.stat().st_size / 1e6, 1)
+    return tree.city, path
+
+
+def measure_ranking(args: argparse.Namespace, result: Result, city: Any) -> None:
+    from django.db.models import Max
+
+    from luoshi.demands import rates
+    from luoshi.demands.models import DemandMonthRollup
+
+    last = DemandMonthRollup.objects.aggregate(m=Max("month"))["m"]
+    period = rates.Period.month(last.year, last.month)
+    result.month = period.key
+    result.ranking_ms, rows = _timed_runs(lambda: rates.ranking(city, period), args.runs)
+    result.groupby_ms, raw = _timed_runs(lambda: groupby_figures(city, period), max(3, args.runs // 5))
+    result.children = len(rows)
+    from_rollups = {row.entity.path: row.figures for row in rows if row.figures.received}
+    result.same_figures = from_rollups == raw
+
+
+def worker(args: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from luoshi.demands.models import Demand, DemandMonthRollup, DemandRollup
+
+    folder = Path(os.environ["LUOSHI_DATA_DIR"])
+    result = Result(args.worker, version=_version(), tickets=args.tickets)
+    city, path = build(args, result, folder)
+    log("  loading the file into a staging table …")
+    result.seconds["copy"] = round(load_reference(path), 2)
+    log("  importing …")
+    result.seconds["import"] = round(import_file(_importer(city), path), 2)
+    result.tickets = Demand.objects.count()
+    result.rollup_rows = {"daily": DemandRollup.objects.count(), "monthly": DemandMonthRollup.objects.count()}
+    _analyze()
+    log("  ranking …")
+    measure_ranking(args, result, city)
+    print(RESULT_PREFIX + json.dumps(asdict(result), ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()
