@@ -9,9 +9,11 @@ from decimal import Decimal
 from luoshi.extract import lexicon
 from luoshi.extract.types import Mention
 
-_NUM = r"\d+(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
 _UNIT = "|".join(re.escape(u) for u in sorted(lexicon.UNITS, key=len, reverse=True))
-_NUMBER = re.compile(rf"({_NUM})(?:(万|亿)?\s*[—–\-－~～至到]\s*({_NUM}))?")
+# A range may repeat its multiplier or % on the lower end: 1.5万—2万人, 5万—10万元, 65%—82%.
+_NUMBER = re.compile(rf"({_NUM})(?:(万|亿|%)?\s*[—–\-－~～〜至到]\s*({_NUM}))?")
+_SINGLE = re.compile(rf"({_NUM})()()")  # a range's lower end alone, when the range is no mention
 _TAIL = re.compile(
     rf"(?P<q1>[余多])?(?:(?P<money>万元|亿元)|(?P<mult>万亿|亿|万)?(?P<q2>[余多])?(?P<unit>{_UNIT})?)"
     r"(?P<post>以内|以上|以下|左右|内)?"
@@ -28,7 +30,8 @@ _PRE_APPROX = dict(lexicon.PRE_QUALIFIERS)
 _SUBJECT_AFTER = re.compile(r"[“‘\"]?([\u4e00-\u9fffA-Za-z]{1,12})")
 _SUBJECT_STOP = re.compile(r"(?:的|和|与|及|等|、|开展|进行|完成|已|并|在|对|将|共|累计).*")
 _SUBJECT_TRAILER = re.compile(r"(?:共|累计|达到?|超过|超|约|近|逾|至少|不少于|低于|高于|分别|同比|已|为|是)+$")
-_CODE_NEIGHBOURS = frozenset("+＋/／:：×*")
+_CODE_NEIGHBOURS = frozenset("+＋/／×*")
+_COLONS = frozenset(":：")
 _ADDRESS_BEFORE = frozenset("栋幢")
 _NUMBER_PARTS = frozenset("0123456789.")
 _YEAR_WORDS = ("代", "级", "度", "初", "底", "末")
@@ -60,7 +63,7 @@ def _is_date_or_excluded(text: str, start: int, end: int, unit: str, values: tup
     if unit == "月":
         return max(values) <= 12
     if unit == "周":
-        return after.startswith("年")
+        return after.startswith(("年", "岁"))
     if unit == "分":
         return re.search(r"\d[时点]$", text[max(0, start - 4) : start]) is not None
     return False
@@ -74,6 +77,10 @@ def _excluded_context(text: str, start: int, end: int) -> bool:
     if before == "," and start > 1 and text[start - 2].isdigit():
         return True
     if before in _CODE_NEIGHBOURS or after in _CODE_NEIGHBOURS or before in _ADDRESS_BEFORE:
+        return True
+    if (before in _COLONS and text[start - 2 : start - 1].isdigit()) or (
+        after in _COLONS and text[end + 1 : end + 2].isdigit()
+    ):
         return True
     if before == "号" and start > 1 and text[start - 2].isdigit():
         return True
@@ -135,6 +142,13 @@ def _subject(text: str, start: int, end: int) -> str:
     return before[-10:].strip('“”‘’" ')
 
 
+def _range_repeats(lower_end: str, unit: str, mult: str) -> bool:
+    """The lower end of a range repeats the upper end's multiplier or unit: 2万—3万人, 5万—10万元, 10%—15%."""
+    if lower_end == "%":
+        return unit == "%"
+    return lower_end == mult or (not mult and unit.startswith(lower_end))
+
+
 def _mention(text: str, num: re.Match[str], titles: _Titles) -> Mention | None:
     start, num_end = num.span()
     if titles.inside(start) or _excluded_context(text, start, num_end):
@@ -152,7 +166,7 @@ def _mention(text: str, num: re.Match[str], titles: _Titles) -> Mention | None:
     after_end = text[end : end + 1]
     if unit == "" and after_end.isdigit():
         return None
-    if num[2] and num[2] != mult:
+    if num[2] and not _range_repeats(num[2], unit, mult):
         return None
     values = tuple(_number(n) for n in (num[1], num[3]) if n)
     if _is_date_or_excluded(text, start, end, unit, values):
@@ -182,8 +196,14 @@ def find_mentions(text: str) -> list[Mention]:
     """Every indicator mention of normalised ``text``, in text order."""
     titles = _Titles(text)
     found = []
-    for num in _NUMBER.finditer(text):
+    num = _NUMBER.search(text)
+    while num is not None:
         mention = _mention(text, num, titles)
+        if mention is None and num[3]:
+            num = _SINGLE.match(text, num.start())
+            assert num is not None
+            mention = _mention(text, num, titles)
         if mention is not None:
             found.append(mention)
+        num = _NUMBER.search(text, num.end())
     return found

@@ -89,40 +89,66 @@ def _full_name(head: str, candidates: tuple[str, ...]) -> str:
     return min(candidates, key=lambda n: (-votes[_suffix_of(n)], SUFFIX_RANK.get(_suffix_of(n), 9)))
 
 
-def find_place(text: str) -> str | None:
-    """The area the report is about: the administrative name it mentions most, with the suffix it uses."""
-    head = text[:HEAD_CHARS]
+def _listed_candidates(head: str) -> list[tuple[int, int, int, str]]:
+    """(times named, written with a suffix, -first position, stem) of every gazetteer name in ``head``."""
     gaz = gazetteer()
-    best: tuple[int, int, str] | None = None
     pairs = {head[i : i + 2] for i in range(len(head) - 1)}
+    found = []
     for stem, full_names in gaz.names.items():
         if stem[:2] not in pairs:
             continue
         first = head.find(stem)
         if first < 0:
             continue
-        score = head.count(stem) if stem in gaz.bare_ok else sum(head.count(n) for n in full_names)
-        if score and (best is None or (score, -first) > best[:2]):
-            best = (score, -first, stem)
-    return _full_name(head, gaz.names[best[2]]) if best else _unlisted_place(head)
+        suffixed = sum(head.count(n) for n in full_names)
+        score = head.count(stem) if stem in gaz.bare_ok else suffixed
+        if score:
+            found.append((score, int(suffixed > 0), -first, stem))
+    return found
+
+
+def find_place(text: str) -> str | None:
+    """The area the report is about: the administrative name it mentions most, with the suffix it uses; a
+    name the gazetteer lacks competes when the text writes it as an authority (官渡区委, 示范市人民政府)."""
+    head = text[:HEAD_CHARS]
+    listed = max(_listed_candidates(head), default=None)
+    unlisted = _unlisted_place(head, as_authority=listed is not None)
+    if unlisted and (listed is None or unlisted[:3] > listed[:3]):
+        return unlisted[3]
+    return _full_name(head, gazetteer().names[listed[3]]) if listed else None
 
 
 _UNLISTED = re.compile(r"([\u4e00-\u9fff]{2})(省|市|县|区)")
 _NOT_STEM_CHARS = frozenset("的在和与及全各我本该此市县区省共个等级镇乡村街直辖城地")
+_AUTHORITY_NEXT = frozenset("委政人纪监党")
 
 
-def _unlisted_place(head: str) -> str | None:
-    """A name the gazetteer lacks (a new or fictional area): a two-character stem seen with a suffix and at
-    least twice in all."""
-    named = Counter(m.group() for m in _UNLISTED.finditer(head) if not _NOT_STEM_CHARS & set(m[1]))
-    scored = [(head.count(name[:2]), count, name) for name, count in named.items()]
-    best = max(scored, default=None)
-    return best[2] if best and best[0] >= 2 else None
+def _unlisted_place(head: str, as_authority: bool) -> tuple[int, int, int, str] | None:
+    """A name the gazetteer lacks (a new, small or fictional area): a two-character stem written with its
+    suffix and named at least twice in all; with ``as_authority``, also written once as an authority
+    (``官渡区委``)."""
+    gaz = gazetteer()
+    named: Counter[str] = Counter()
+    authority: set[str] = set()
+    for m in _UNLISTED.finditer(head):
+        if m[1] in gaz.names or _NOT_STEM_CHARS & set(m[1]):
+            continue
+        named[m.group()] += 1
+        if head[m.end() : m.end() + 1] in _AUTHORITY_NEXT:
+            authority.add(m.group())
+    scored = [(head.count(name[:2]), 1, -head.find(name[:2]), name) for name in named]
+    ranked = sorted((s for s in scored if s[0] >= 2), reverse=True)
+    if as_authority:
+        ranked = [s for s in ranked if s[3] in authority]
+    return ranked[0] if ranked else None
 
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _TIME = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")
-_DATELINE_WORDS = re.compile(r"来源|发布|发表|时间|作者|编辑|责编|字号|浏览|阅读|点击|\||｜")
+_DATELINE_WORDS = re.compile(r"来源|发布|发表|时间|日期|作者|编辑|责编|字号|浏览|阅读|点击|星期|\||｜")
+# A site header's "today" is no publication date: 今天是2024年3月5日 星期二.
+_TODAY = re.compile(r"今天是|今日是|今天[:：]")
+_PUNCTUATION = re.compile(r"[\W_]+")
 _CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
 _CN_DATE = re.compile(
     r"([〇零○O一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
@@ -144,11 +170,11 @@ def _iso(year: int, month: int, day: int) -> str | None:
 
 
 def _dateline(line: str) -> str | None:
-    if len(line) > 80:
+    if len(line) > 80 or _TODAY.match(line):
         return None
     found = _DATE.search(line)
     if found:
-        rest = _TIME.sub("", line[: found.start()] + line[found.end() :]).strip()
+        rest = _PUNCTUATION.sub("", _TIME.sub("", line[: found.start()] + line[found.end() :]))
         if not rest or _TIME.match(line, found.end()) or _DATELINE_WORDS.search(line):
             return _iso(int(found[1]), int(found[2]), int(found[3]))
         return None

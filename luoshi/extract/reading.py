@@ -189,10 +189,20 @@ def _pdf_text(data: bytes) -> str:
     return _join_pdf_lines(text)
 
 
+# A line break inside a sentence (with one space the layout may have put after it), not after a sentence's end.
+_PDF_BREAK = re.compile(r"(?<=[^。！？：；…”」\s])\n ?(?=[^\s])")
+
+
+def _join_break(match: re.Match[str]) -> str:
+    """Join the lines, unless both sides are digits: that is a table row ending where the next one starts."""
+    text, start, end = match.string, match.start(), match.end()
+    return match.group() if text[start - 1].isdigit() and text[end].isdigit() else ""
+
+
 def _join_pdf_lines(text: str) -> str:
     """Undo the layout's line breaks inside a sentence and the spaces some PDFs put between characters."""
     text = re.sub(r"(?<=[\u4e00-\u9fff，、]) (?=[\u4e00-\u9fff，、。])", "", text)
-    return re.sub(r"(?<=[^。！？：；…”」\s])\n(?=[^\s])", "", text)
+    return _PDF_BREAK.sub(_join_break, text)
 
 
 def read_text(data: bytes, filename: str) -> str:

@@ -28,6 +28,21 @@ def test_sample_reports_score_full_marks() -> None:
     assert [d.name for d in documents if not d.date_right] == []
 
 
+HELD_OUT = Path(__file__).resolve().parent / "reports" / "heldout"
+
+
+def test_held_out_reports_score_full_marks() -> None:
+    """Reports in other styles and formats than the samples (see reports/heldout/SOURCES.md)."""
+    documents, total = evaluate(HELD_OUT)
+    assert len(documents) >= 10
+    assert total.errors == []
+    assert total.f1 == 1.0, [(d.name, d.precision, d.recall) for d in documents if d.f1 < 1.0]
+    assert total.approx_accuracy == 1.0
+    assert total.change_accuracy == 1.0
+    assert [d.name for d in documents if not d.place_right] == []
+    assert [d.name for d in documents if not d.date_right] == []
+
+
 def mention(value: float, unit: str, approx: str = "exact", **extra: object) -> dict:
     return {"text": "", "value": value, "unit": unit, "approx": approx, **extra}
 

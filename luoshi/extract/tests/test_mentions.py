@@ -46,6 +46,13 @@ def one(text: str) -> tuple:
         ("新建道路15公里", ("15公里", 15, None, "公里", "exact", None)),
         ("改造老旧小区32平方米", ("32平方米", 32, None, "平方米", "exact", None)),
         ("经济总量增长1.5倍", ("1.5倍", 1.5, None, "倍", "exact", "up")),
+        ("各县区进度在65%—82%之间", ("65%—82%", 65, 82, "%", "exact", None)),
+        ("每个项目奖补5万—10万元", ("5万—10万元", 5, 10, "万元", "exact", None)),
+        ("覆盖2万—3万人", ("2万—3万人", 20000, 30000, "人", "exact", None)),
+        ("培训时间3〜5天", ("3〜5天", 3, 5, "天", "exact", None)),
+        ("调整账目122,164.52万元", ("122,164.52万元", 122164.52, None, "万元", "exact", None)),
+        ("问题总数：697个", ("697个", 697, None, "个", "exact", None)),
+        ("其中:16项工程类项目", ("16项", 16, None, "项", "exact", None)),
     ],
 )
 def test_numbers_multipliers_units_and_ranges(sentence: str, expected: tuple) -> None:
@@ -136,10 +143,17 @@ def test_change_only_for_rates_with_a_verb_before_in_the_clause(sentence: str, c
         "六项行动任务、百人宣讲团、超百万人次",
         "PM2.5浓度",
         "5G基站",
+        "为60周岁以上老人提供助餐服务",
+        "按3:1的比例配备",
     ],
 )
 def test_exclusions(sentence: str) -> None:
     assert figures(sentence) == []
+
+
+def test_a_range_that_is_no_mention_leaves_its_two_numbers_to_be_read_alone() -> None:
+    assert [f[0] for f in figures("占比10%-20个单位")] == ["10%", "20个"]
+    assert [f[0] for f in figures("投入3.5万—4亿元")] == ["3.5万", "4亿元"]
 
 
 def test_numbers_with_units_inside_quotation_marks_count() -> None:

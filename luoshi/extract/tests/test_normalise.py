@@ -46,6 +46,7 @@ def test_parentheses_that_are_no_gloss_stay(kept: str) -> None:
         ("同比减少14.7 %", "同比减少14.7%"),
         ("共有 12 个", "共有12个"),
         ("全角数字１２３个，增长５％", "全角数字123个，增长5%"),
+        ("满意率１２．５％", "满意率12.5%"),
         ("“党建引领 齐鲁前行”", "“党建引领 齐鲁前行”"),
     ],
 )
@@ -80,6 +81,37 @@ def test_web_furniture_lines_go_and_body_stays_in_order() -> None:
         "第一段正文,指导96家单位。",
         "第二段正文。",
     ]
+
+
+def test_page_controls_counters_and_link_lists_go() -> None:
+    raw = "\n".join(
+        [
+            "首页 > 信息公开 > 整改公开",
+            "发布时间：2023-01-29 10:26:15 来源：区委巡察办 浏览次数：1,862次",
+            "2021-01-08 14:32:07 来源：新京报 阅读量 2.3万",
+            "【字体：大 中 小】 【打印本页】 【关闭窗口】",
+            "阅读 1024",
+            "正文完成整改688个。",
+            "已有0人评论",
+            "相关新闻",
+            "北京12345热线上半年受理诉求超600万件",
+            "接诉即办满两年：群众满意率提升至89.2%",
+            "设为首页 | 收藏本站",
+        ]
+    )
+    assert normalise(raw).split("\n") == [
+        "发布时间：2023-01-29 10:26:15来源：区委巡察办",
+        "2021-01-08 14:32:07来源：新京报",
+        "正文完成整改688个。",
+    ]
+
+
+def test_a_link_list_ends_at_the_first_sentence() -> None:
+    assert normalise("推荐阅读\n某地召开推进会\n全市完成整改12项。\n短标题") == "全市完成整改12项。\n短标题"
+
+
+def test_a_table_row_keeps_the_space_after_its_row_number() -> None:
+    assert normalise("2 部门预算执行 18 16 8920.51\n共有 12 个") == "2 部门预算执行 18 16 8920.51\n共有12个"
 
 
 def test_line_endings_and_invisible_characters() -> None:

@@ -19,6 +19,8 @@ from luoshi.extract.api import extract
         ("海淀区召开大会。海淀各街镇,全区上下。", "海淀区"),
         ("内蒙古自治区召开会议,内蒙古各盟市。", "内蒙古自治区"),
         ("今天天气很好,大家都来了。", None),
+        ("官渡区委召开会议。新建和完善制度589项。官渡区纪委通报,官渡各街道落实。", "官渡区"),
+        ("示范市委召开会议,示范各县区落实。", "示范市"),
     ],
 )
 def test_place_is_the_area_named_most_with_its_suffix(text: str, place: str | None) -> None:
@@ -36,6 +38,9 @@ def test_place_is_the_area_named_most_with_its_suffix(text: str, place: str | No
         ("2020年11月13日,总书记亲临视察,亲切赞许“扬州是个好地方”,为扬州经济社会发展作出重大战略指引。", None),
         ("9月10日,召开推进会。", None),
         ("标题\n2023年02月30日 | 来源:某报", None),
+        ("标题\n2023年12月05日 星期二\n正文", "2023-12-05"),
+        ("标题\n［2023-12-05］\n正文", "2023-12-05"),
+        ("今天是2024年3月5日 星期二\n标题\n日期：2023.12.05\n正文", "2023-12-05"),
     ],
 )
 def test_date_comes_from_a_dateline_only(text: str, day: str | None) -> None:

@@ -139,6 +139,19 @@ def test_zip_without_word_body_is_refused() -> None:
         read_text(out.getvalue(), "archive.docx")
 
 
+def test_pdf_table_rows_are_not_run_together_but_a_wrapped_sentence_is_joined() -> None:
+    data = make_pdf(
+        [
+            "财政部门预算执行问题6项，涉及金额237054.47",
+            " 万元，已整改2项。",
+            "序号 问题类别 问题数（项） 已整改（项） 整改资金（万元）",
+            "1 财政部门预算执行 6 2 201783.20",
+            "2 部门预算执行 18 16 8920.51",
+        ]
+    )
+    assert figures(data, "审计整改.pdf") == [("6项", 6), ("237054.47万元", 237054.47), ("2项", 2)]
+
+
 def test_scanned_pdf_without_text_layer_is_refused() -> None:
     with pytest.raises(UnreadableDocument, match="没有文字层"):
         read_text(make_pdf([]), "scan.pdf")
