@@ -406,7 +406,7 @@ def _load(source: Source, checker: Any, staging: Any, report: Progress) -> None:
 
 def max_upload_bytes() -> int:
     """The upload limit of the import page (``LUOSHI_DEMAND_IMPORT_MAX_BYTES``, default 200 MB)."""
-    return int(getattr(settings, "LUOSHI_DEMAND_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+    return int(settings.LUOSHI_DEMAND_IMPORT_MAX_BYTES)
 
 
 def check_import_upload(upload: Any) -> Any:
