@@ -23,15 +23,11 @@ import argparse
 import csv
 import datetime as dt
 import itertools
-import json
 import os
 import random
-import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -39,10 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.machine import describe
+from bench.workers import DEFAULT_PG, print_result, run_on_postgresql, run_on_sqlite
 
-RESULT_PREFIX = "RESULT "
-BENCH_DB = "luoshi_bench"
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432"
 SEED = 2026
 COPY_CHUNK = 1 << 20
 
@@ -85,57 +79,25 @@ def log(message: str) -> None:
 # -- the parent: one worker process per backend, then the table -------------------------------------------
 
 
-def _pg_admin(server: str, statement: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3) as conn:
-        conn.execute(sql.SQL(statement).format(sql.Identifier(BENCH_DB)))
+def _options(args: argparse.Namespace, backend: str, tickets: int) -> list[str]:
+    options = ["--worker", backend, "--units", str(args.units), "--tickets", str(tickets)]
+    return [*options, "--runs", str(args.runs), "--seed", str(args.seed)]
 
 
-def _run_worker(backend: str, database_url: str, folder: Path, args: argparse.Namespace, tickets: int) -> Result:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "luoshi.settings",
-        "DATABASE_URL": database_url,
-        "LUOSHI_DATA_DIR": str(folder),
-        "LUOSHI_DEBUG": "0",
-        "LUOSHI_JOBS": "immediate",
-        "LUOSHI_LOG_LEVEL": "ERROR",
-    }
-    options = ["--units", str(args.units), "--tickets", str(tickets), "--runs", str(args.runs)]
-    command = [sys.executable, "-m", "bench.bench_demands", "--worker", backend, *options, "--seed", str(args.seed)]
-    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
-    for line in reversed(done.stdout.splitlines()):
-        if line.startswith(RESULT_PREFIX):
-            return Result(**json.loads(line[len(RESULT_PREFIX) :]))
-    return Result(backend, error=f"工作进程退出码 {done.returncode}，没有结果")
+def _result(backend: str, found: dict[str, Any] | str) -> Result:
+    return Result(backend, error=found) if isinstance(found, str) else Result(**found)
 
 
 def run_sqlite(args: argparse.Namespace) -> Result:
-    folder = Path(tempfile.mkdtemp(prefix="luoshi-bench-"))
-    try:
-        return _run_worker("sqlite", f"sqlite:///{folder / 'bench.sqlite3'}", folder, args, args.tickets_sqlite)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    return _result("sqlite", run_on_sqlite("bench.bench_demands", _options(args, "sqlite", args.tickets_sqlite)))
 
 
 def run_postgresql(args: argparse.Namespace) -> Result:
-    server = args.pg.rstrip("/")
-    try:
-        _pg_admin(server, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-        _pg_admin(server, "CREATE DATABASE {}")
-    except Exception as exc:
-        return Result("postgresql", error=f"不可用（{server}）：{str(exc).strip().splitlines()[0]}")
-    folder = Path(tempfile.mkdtemp(prefix="luoshi-bench-"))
-    try:
-        return _run_worker("postgresql", f"{server}/{BENCH_DB}", folder, args, args.tickets_pg)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        _pg_admin(server, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    options = _options(args, "postgresql", args.tickets_pg)
+    return _result("postgresql", run_on_postgresql("bench.bench_demands", args.pg, options))
 
 
-def print_result(r: Result) -> None:
+def print_figures(r: Result) -> None:
     print(f"\n{r.backend} {r.version}")
     if r.error:
         print(f"  {r.error}")
@@ -163,7 +125,7 @@ def main() -> None:
     runners = {"sqlite": run_sqlite, "postgresql": run_postgresql}
     for backend in args.backends.split(","):
         log(f"== {backend}")
-        print_result(runners[backend.strip()](args))
+        print_figures(runners[backend.strip()](args))
 
 
 # -- the worker ---------------------------------------------------------------------------------------
@@ -358,7 +320,7 @@ def worker(args: argparse.Namespace) -> None:
     _analyze()
     log("  ranking …")
     measure_ranking(args, result, city)
-    print(RESULT_PREFIX + json.dumps(asdict(result), ensure_ascii=False), flush=True)
+    print_result(asdict(result))
 
 
 if __name__ == "__main__":

@@ -12,14 +12,10 @@ Each backend runs in its own process, configured through the environment before 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -27,10 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.machine import describe
+from bench.workers import DEFAULT_PG, print_result, run_on_postgresql, run_on_sqlite
 
-RESULT_PREFIX = "RESULT "
-BENCH_DB = "luoshi_bench"
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432"
 SEED = 2025
 # Share of problems by level of the responsible unit: city and departments, districts, streets, villages, branches.
 LEVEL_WEIGHTS = {"city": 2, "district": 8, "street": 30, "village": 45, "branch": 15}
@@ -80,59 +74,25 @@ def log(message: str) -> None:
 # -- the parent: one worker process per backend, then the table -------------------------------
 
 
-def _pg_admin(server: str, statement: str) -> None:
-    """Run ``statement`` (with ``{}`` standing for the bench database's name) on the server's ``postgres`` database."""
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3) as conn:
-        conn.execute(sql.SQL(statement).format(sql.Identifier(BENCH_DB)))
-
-
-def _run_worker(backend: str, database_url: str, data_dir: Path, args: argparse.Namespace) -> BackendResult:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "luoshi.settings",
-        "DATABASE_URL": database_url,
-        "LUOSHI_DATA_DIR": str(data_dir),
-        "LUOSHI_DEBUG": "0",
-        "LUOSHI_JOBS": "immediate",
-        "LUOSHI_ALLOWED_HOSTS": "testserver",
-        "LUOSHI_LOG_LEVEL": "ERROR",
-    }
+def _options(args: argparse.Namespace) -> list[str]:
     options = ["--units", str(args.units), "--problems", str(args.problems), "--runs", str(args.runs)]
-    options += ["--warmup", str(args.warmup), "--q", args.q, "--seed", str(args.seed)]
-    command = [sys.executable, "-m", "bench.bench_problems", "--worker", backend, *options]
-    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
-    for line in reversed(done.stdout.splitlines()):
-        if line.startswith(RESULT_PREFIX):
-            raw = json.loads(line[len(RESULT_PREFIX) :])
-            pages = [PageTiming(**p) for p in raw.pop("pages")]
-            return BackendResult(**raw, pages=pages)
-    return BackendResult(backend, error=f"工作进程退出码 {done.returncode}，没有结果")
+    return [*options, "--warmup", str(args.warmup), "--q", args.q, "--seed", str(args.seed)]
+
+
+def _result(backend: str, found: dict[str, Any] | str) -> BackendResult:
+    if isinstance(found, str):
+        return BackendResult(backend, error=found)
+    pages = [PageTiming(**p) for p in found.pop("pages")]
+    return BackendResult(**found, pages=pages)
 
 
 def run_sqlite(args: argparse.Namespace) -> BackendResult:
-    folder = Path(tempfile.mkdtemp(prefix="luoshi-bench-"))
-    try:
-        return _run_worker("sqlite", f"sqlite:///{folder / 'bench.sqlite3'}", folder, args)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    return _result("sqlite", run_on_sqlite("bench.bench_problems", ["--worker", "sqlite", *_options(args)]))
 
 
 def run_postgresql(args: argparse.Namespace) -> BackendResult:
-    server = args.pg.rstrip("/")
-    try:
-        _pg_admin(server, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-        _pg_admin(server, "CREATE DATABASE {}")
-    except Exception as exc:
-        return BackendResult("postgresql", error=f"不可用（{server}）：{str(exc).strip().splitlines()[0]}")
-    folder = Path(tempfile.mkdtemp(prefix="luoshi-bench-"))
-    try:
-        return _run_worker("postgresql", f"{server}/{BENCH_DB}", folder, args)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        _pg_admin(server, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    options = ["--worker", "postgresql", *_options(args)]
+    return _result("postgresql", run_on_postgresql("bench.bench_problems", args.pg, options))
 
 
 def _cell(page: PageTiming) -> str:
@@ -412,7 +372,7 @@ def worker(args: argparse.Namespace) -> None:
     office, district = build(args, result)
     log("  计时 …")
     result.pages = measure(args, office, district)
-    print(RESULT_PREFIX + json.dumps(asdict(result), ensure_ascii=False), flush=True)
+    print_result(asdict(result))
 
 
 if __name__ == "__main__":
