@@ -15,7 +15,7 @@ _UNIT = "|".join(re.escape(u) for u in sorted(lexicon.UNITS, key=len, reverse=Tr
 _NUMBER = re.compile(rf"({_NUM})(?:(万|亿|%)?\s*[—–\-－~～〜至到]\s*({_NUM}))?")
 _SINGLE = re.compile(rf"({_NUM})()()")  # a range's lower end alone, when the range is no mention
 _TAIL = re.compile(
-    rf"(?P<q1>[余多])?(?:(?P<money>万元|亿元)|(?P<mult>万亿|亿|万)?(?P<q2>[余多])?(?P<unit>{_UNIT})?)"
+    rf"(?P<q1>[余多])?(?:(?P<money>万元|亿元)|(?P<mult>万亿(?!元)|亿|万)?(?P<q2>[余多])?(?P<unit>{_UNIT})?)"
     r"(?P<post>以内|以上|以下|左右|内)?"
 )
 _TITLE = re.compile(r"《[^《》\n]{0,120}》")
@@ -35,6 +35,8 @@ _COLONS = frozenset(":：")
 _ADDRESS_BEFORE = frozenset("栋幢")
 _NUMBER_PARTS = frozenset("0123456789.")
 _YEAR_WORDS = ("代", "级", "度", "初", "底", "末")
+# A measure word outside the lexicon after 万/亿 (1.3万亿斤以上, 5万头左右) still carries a post-qualifier.
+_MEASURE_POST = re.compile(r"[\u4e00-\u9fff](以内|以上|以下|左右)")
 
 
 def _number(text: str) -> Decimal:
@@ -175,6 +177,9 @@ def _mention(text: str, num: re.Match[str], titles: _Titles) -> Mention | None:
     approx, pre_text = _pre_qualifier(text, start)
     if approx == "exact" and (tail["q1"] or tail["q2"]):
         approx = "more_than"
+    if approx == "exact" and not post and not unit:
+        measure = _MEASURE_POST.match(text, end)
+        post = measure[1] if measure else ""
     if approx == "exact" and post:
         approx = dict(lexicon.POST_QUALIFIERS)[post]
     mention_start = start - len(pre_text)

@@ -22,6 +22,9 @@ LEVEL_WORDS = {
     "县": ("全县", "我县", "县委", "县政府"),
     "区": ("全区", "我区", "区委", "区政府"),
 }
+RENAMED_SUFFIXES = ("市", "县", "区")
+# A place named once in a text that speaks of the whole country is an example, not the report's area.
+NATIONAL = "全国"
 SUFFIX_RANK = {"省": 0, "自治区": 1, "市": 2, "特别行政区": 3, "自治州": 4, "县": 5, "区": 6, "新区": 7}
 
 
@@ -89,8 +92,8 @@ def _full_name(head: str, candidates: tuple[str, ...]) -> str:
     return min(candidates, key=lambda n: (-votes[_suffix_of(n)], SUFFIX_RANK.get(_suffix_of(n), 9)))
 
 
-def _listed_candidates(head: str) -> list[tuple[int, int, int, str]]:
-    """(times named, written with a suffix, -first position, stem) of every gazetteer name in ``head``."""
+def _listed_candidates(head: str) -> list[tuple[int, int, int, int, str]]:
+    """(times named, -level, written with a suffix, -first position, stem) of each gazetteer name in ``head``."""
     gaz = gazetteer()
     pairs = {head[i : i + 2] for i in range(len(head) - 1)}
     found = []
@@ -100,11 +103,22 @@ def _listed_candidates(head: str) -> list[tuple[int, int, int, str]]:
         first = head.find(stem)
         if first < 0:
             continue
-        suffixed = sum(head.count(n) for n in full_names)
+        suffixed = sum(head.count(n) for n in _written_names(head, stem, full_names))
         score = head.count(stem) if stem in gaz.bare_ok else suffixed
         if score:
-            found.append((score, int(suffixed > 0), -first, stem))
+            found.append((score, -_level(stem), int(suffixed > 0), -first, stem))
     return found
+
+
+def _written_names(head: str, stem: str, full_names: tuple[str, ...]) -> tuple[str, ...]:
+    """The listed names, and the stem with another level's suffix the text writes (a county made a district:
+    大足县 → 大足区)."""
+    renamed = tuple(stem + s for s in RENAMED_SUFFIXES if stem + s not in full_names and stem + s in head)
+    return full_names + renamed
+
+
+def _level(stem: str) -> int:
+    return min(SUFFIX_RANK.get(_suffix_of(n), 9) for n in gazetteer().names[stem])
 
 
 def find_place(text: str) -> str | None:
@@ -113,9 +127,12 @@ def find_place(text: str) -> str | None:
     head = text[:HEAD_CHARS]
     listed = max(_listed_candidates(head), default=None)
     unlisted = _unlisted_place(head, as_authority=listed is not None)
-    if unlisted and (listed is None or unlisted[:3] > listed[:3]):
-        return unlisted[3]
-    return _full_name(head, gazetteer().names[listed[3]]) if listed else None
+    if unlisted and (listed is None or unlisted[:3] > (listed[0], listed[2], listed[3])):
+        return unlisted[3] if unlisted[0] > 1 or NATIONAL not in head else None
+    if listed is None or (listed[0] <= 1 and NATIONAL in head):
+        return None
+    stem = listed[-1]
+    return _full_name(head, _written_names(head, stem, gazetteer().names[stem]))
 
 
 _UNLISTED = re.compile(r"([\u4e00-\u9fff]{2})(省|市|县|区)")
@@ -136,7 +153,11 @@ def _unlisted_place(head: str, as_authority: bool) -> tuple[int, int, int, str] 
         named[m.group()] += 1
         if head[m.end() : m.end() + 1] in _AUTHORITY_NEXT:
             authority.add(m.group())
-    scored = [(head.count(name[:2]), 1, -head.find(name[:2]), name) for name in named]
+    scored = [
+        (head.count(name[:2]), 1, -head.find(name[:2]), name)
+        for name, times in named.items()
+        if times > 1 or name in authority
+    ]
     ranked = sorted((s for s in scored if s[0] >= 2), reverse=True)
     if as_authority:
         ranked = [s for s in ranked if s[3] in authority]
@@ -169,9 +190,21 @@ def _iso(year: int, month: int, day: int) -> str | None:
         return None
 
 
+# A news lead names its date before 讯/电 (深广电2019年5月25日讯 …), an issuer's header line after the
+# issuing body (…领导小组办公室2023年6月19日).
+_LEAD = re.compile(r"^[^，,。；;！？\n]{0,30}?" + _DATE.pattern + r"\s*[讯电]")
+_ISSUER_DATE = re.compile(r"(?:办公室|委员会|领导小组|政府|党委|纪委|局|厅|办)\s*" + _DATE.pattern + r"$")
+
+
 def _dateline(line: str) -> str | None:
+    lead = _LEAD.match(line)
+    if lead:
+        return _iso(int(lead[1]), int(lead[2]), int(lead[3]))
     if len(line) > 80 or _TODAY.match(line):
         return None
+    issuer = _ISSUER_DATE.search(line.strip())
+    if issuer:
+        return _iso(int(issuer[1]), int(issuer[2]), int(issuer[3]))
     found = _DATE.search(line)
     if found:
         rest = _PUNCTUATION.sub("", _TIME.sub("", line[: found.start()] + line[found.end() :]))

@@ -53,6 +53,8 @@ def one(text: str) -> tuple:
         ("调整账目122,164.52万元", ("122,164.52万元", 122164.52, None, "万元", "exact", None)),
         ("问题总数：697个", ("697个", 697, None, "个", "exact", None)),
         ("其中:16项工程类项目", ("16项", 16, None, "项", "exact", None)),
+        ("国内生产总值增加到121万亿元", ("121万亿元", 1210000, None, "亿元", "exact", None)),
+        ("粮食产量1.37万亿斤", ("1.37万亿", 1370000000000, None, "", "exact", None)),
     ],
 )
 def test_numbers_multipliers_units_and_ranges(sentence: str, expected: tuple) -> None:
@@ -83,6 +85,9 @@ def test_numbers_multipliers_units_and_ranges(sentence: str, expected: tuple) ->
         ("高于全国0.8个百分点", "0.8个百分点", "exact"),
         ("最近3年", "3年", "exact"),
         ("聚焦3项内容", "3项", "exact"),
+        ("粮食产量稳定在1.3万亿斤以上", "1.3万亿", "more_than"),
+        ("存栏生猪5万头左右", "5万", "about"),
+        ("存栏生猪5万头", "5万", "exact"),
     ],
 )
 def test_qualifiers(sentence: str, text: str, approx: str) -> None:
