@@ -47,9 +47,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
     filterset = ReportFilterSet(request.GET, queryset=queries.report_list(user), user=user)
     reports = filterset.qs if filterset.is_valid() else queries.report_list(user).none()
     campaign = filterset.form.cleaned_data.get("campaign") if filterset.is_valid() else None
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
-        "page": Paginator(reports, 50).get_page(request.GET.get("page")),
+        "page": page,
+        "running": any(r.status in (ReportStatus.PENDING, ReportStatus.PROCESSING) for r in page),
         "campaign": campaign,
         "can_upload": scope.has_perm_anywhere(user, Perm.UPLOAD_REPORT),
         "can_export": scope.has_perm_anywhere(user, Perm.EXPORT),

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from luoshi.audit.models import AuditEvent
+from luoshi.reports import services
 from luoshi.reports.choices import ReportStatus
 from luoshi.reports.models import ClaimRule, Figure, Report
 from luoshi.reports.tests.helpers import CLAIMS_TEXT, txt, upload
@@ -48,6 +49,14 @@ def test_many_files_lead_to_the_list(client, world, django_capture_on_commit_cal
     assert "甲" in page
     assert "乙" in page
     assert page.count("已完成") >= 2
+
+
+def test_list_polls_while_a_report_is_pending(client, world) -> None:
+    client.force_login(world.liaison_a)
+    (pending,) = services.upload_reports(world.liaison_a, world.campaign, world.district_a, [txt("检视问题4个。")])
+    assert 'hx-trigger="every 2s"' in client.get(reverse("reports:list")).content.decode()
+    services.process_report(pending)
+    assert "hx-trigger" not in client.get(reverse("reports:list")).content.decode()
 
 
 def test_bad_file_is_shown_on_the_form_and_nothing_stored(client, world) -> None:
