@@ -141,7 +141,7 @@ def _subject(text: str, start: int, end: int) -> str:
     before = re.sub(
         r"(?:共|累计|达到?|超过|超|约|近|逾|至少|不少于|低于|高于|分别|同比|已|为|是)+$", "", text[clause_start:start]
     )
-    return before[-10:].strip('“”‘’" ')
+    return before[-16:].strip('“”‘’" ')
 
 
 def _range_repeats(lower_end: str, unit: str, mult: str) -> bool:

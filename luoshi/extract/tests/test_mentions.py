@@ -189,3 +189,8 @@ def test_subject_names_what_is_counted() -> None:
     first, second = extract("团结凝聚全市1.59万个基层党组织,收集意见建议1.2万余条。").mentions
     assert first.subject == "基层党组织"
     assert second.subject.endswith("意见建议")
+
+
+def test_subject_keeps_a_whole_clause_of_up_to_sixteen_characters() -> None:
+    (only,) = extract("区委常委会开展集中学习15次。").mentions
+    assert only.subject == "区委常委会开展集中学习"
