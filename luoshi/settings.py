@@ -214,6 +214,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Rate limits and the login throttle count in the cache: a file cache is shared by every worker process.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+    }
+}
+LUOSHI_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("LUOSHI_LOGIN_ADDRESS_MAX_FAILURES", "20"))
+LUOSHI_LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("LUOSHI_LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
+
 JOBS_BACKEND = os.environ.get("LUOSHI_JOBS", "sqlite")
 if JOBS_BACKEND == "redis":
     HUEY = {

@@ -12,3 +12,4 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="luoshi-media-"))
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="luoshi-static-"))
 WHITENOISE_USE_FINDERS = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

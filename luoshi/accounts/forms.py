@@ -26,6 +26,8 @@ class LoginForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         try:
             return super().clean()
+        except services.LoginThrottled as exc:
+            raise forms.ValidationError(str(exc.detail), code="throttled") from None
         except forms.ValidationError:
             username = self.cleaned_data.get("username")
             if username and services.is_locked(username):

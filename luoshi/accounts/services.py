@@ -22,17 +22,22 @@ reach the audit log.
 
 from __future__ import annotations
 
+import hashlib
+import math
+import time
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import Throttled
 
 from luoshi.access import scope
 from luoshi.access.models import RoleAssignment
@@ -42,6 +47,7 @@ from luoshi.audit.models import Action
 from luoshi.audit.services import record, record_change, snapshot
 from luoshi.core import paths
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.middleware import client_ip
 from luoshi.orgs.models import Unit
 
 MANAGE = Perm.MANAGE_USERS
@@ -78,9 +84,13 @@ def _count_failure(user: User) -> str:
     return detail
 
 
-def note_failed_login(username: str) -> None:
-    """Count a failure; lock the account after too many in a row. The username is audited, never the password."""
+def note_failed_login(username: str, address: str = "") -> None:
+    """Count a failure against the account and the client address; lock the account after too many in a row.
+
+    The username is audited, never the password.
+    """
     username = username[:150]
+    _count_address_failure(address)
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
         if user is None:
@@ -99,6 +109,62 @@ def note_failed_login(username: str) -> None:
             object_repr=str(user) if user else "",
             detail=detail,
         )
+
+
+class LoginThrottled(Throttled):
+    """Too many failed logins from one client address: refused before any password is checked (HTTP 429)."""
+
+    default_code = "login_throttled"
+
+    def __init__(self, wait: int) -> None:
+        minutes = max(1, math.ceil(wait / 60))
+        message = _("该网络地址登录失败次数过多，已暂停登录，请 {minutes} 分钟后再试。").format(minutes=minutes)
+        super().__init__(detail=message, code=self.default_code)
+        self.wait = wait
+
+
+def _address_window() -> tuple[int, int]:
+    allowed: int = settings.LUOSHI_LOGIN_ADDRESS_MAX_FAILURES
+    minutes: int = settings.LUOSHI_LOGIN_ADDRESS_WINDOW_MINUTES
+    return allowed, minutes * 60
+
+
+def _address_key(address: str, window: int) -> str:
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"luoshi:login-fail:{digest}:{int(time.time()) // window}"
+
+
+def _count_address_failure(address: str) -> None:
+    if not address:
+        return
+    _allowed, window = _address_window()
+    key = _address_key(address, window)
+    cache.add(key, 0, window)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, window)
+
+
+def address_wait(address: str) -> int:
+    """Seconds until ``address`` may try to log in again; 0 while it has failures left in this window."""
+    allowed, window = _address_window()
+    if not address or cache.get(_address_key(address, window), 0) < allowed:
+        return 0
+    return window - int(time.time()) % window
+
+
+def check_login_address(request: Any, username: str | None) -> None:
+    """Refuse (and audit) a login attempt from an address with too many recent failures, whatever the username."""
+    wait = address_wait(client_ip(request)) if request is not None else 0
+    if wait:
+        record(
+            Action.LOGIN_FAILED,
+            actor_name=(username or "")[:150],
+            object_type="accounts.user",
+            detail="该网络地址登录失败次数过多，暂停期间尝试登录",
+        )
+        raise LoginThrottled(wait)
 
 
 def note_login(user: Any) -> None:

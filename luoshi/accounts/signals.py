@@ -6,6 +6,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from luoshi.accounts import services
+from luoshi.core.middleware import client_ip
 
 
 @receiver(user_logged_in)
@@ -20,4 +21,5 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    services.note_failed_login(str(credentials.get("username", "")))
+    address = client_ip(request) if request is not None else ""
+    services.note_failed_login(str(credentials.get("username", "")), address)

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
+from luoshi.audit.models import Action
+from luoshi.audit.services import record
 from luoshi.campaigns import queries as campaign_queries
 from luoshi.campaigns.models import Campaign
 from luoshi.core.actions import ObjectActionView
@@ -319,12 +321,21 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """佐证材料 download: scope-checked, always as an attachment, never through MEDIA_URL."""
-    evidence = scope.get_visible_or_404(Evidence.objects.all(), request.user, Perm.VIEW, pk=pk)
+    """佐证材料 download: scope-checked, always as an attachment, never through MEDIA_URL; audited."""
+    evidence = scope.get_visible_or_404(Evidence.objects.select_related("progress"), request.user, Perm.VIEW, pk=pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("文件不存在。")) from exc
+    problem_id = evidence.progress.problem_id
+    record(
+        Action.EXPORT,
+        actor=request.user,
+        obj=evidence,
+        object_repr=f"佐证材料 #{evidence.pk}",
+        detail=f"下载问题 #{problem_id} 的佐证材料 #{evidence.pk}",
+        after={"problem": problem_id, "evidence": evidence.pk, "sha256": evidence.sha256},
+    )
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
 
 
