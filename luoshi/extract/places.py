@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import importlib.util
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -30,7 +32,8 @@ SUFFIX_RANK = {"省": 0, "自治区": 1, "市": 2, "特别行政区": 3, "自治
 
 @dataclass(frozen=True)
 class Gazetteer:
-    """Administrative names from jieba's dictionary (tag ``ns``): full names by stem (``泰兴`` → ``泰兴市``)."""
+    """Administrative names by stem (``泰兴`` → ``泰兴市``), from jieba's dictionary (tag ``ns``) and the
+    official division list (GB/T 2260); a stem in ``bare_ok`` counts when written without its suffix."""
 
     names: dict[str, tuple[str, ...]]
     bare_ok: frozenset[str]
@@ -42,26 +45,59 @@ def _suffix_of(word: str) -> str:
 
 _DICT_LINE = re.compile(r"^([\u4e00-\u9fff]{2,8}) \d+ (\w+)$", re.MULTILINE)
 DATA_FILE = Path(__file__).with_name("places.tsv")
+# The division codes cpca ships (a development dependency: the runtime reads places.tsv only).
+OFFICIAL_PACKAGE, OFFICIAL_FILE = "cpca", ("resources", "adcodes.csv")
+OFFICIAL_PLACEHOLDERS = frozenset({"市辖区"})
 
 
-def build_gazetteer() -> Gazetteer:
-    """The gazetteer from jieba's dictionary (slow: about a second); ``places.tsv`` keeps its result."""
+def _jieba_tags() -> dict[str, str]:
     import jieba
 
     with jieba.dt.get_dict_file() as f:
-        tags = dict(_DICT_LINE.findall(f.read().decode("utf-8")))
+        return dict(_DICT_LINE.findall(f.read().decode("utf-8")))
+
+
+def official_names() -> list[str]:
+    """Province, prefecture and county names of GB/T 2260, as the ``cpca`` package ships them."""
+    spec = importlib.util.find_spec(OFFICIAL_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the gazetteer is built from the cpca package: uv sync --dev")
+    path = Path(spec.origin).parent.joinpath(*OFFICIAL_FILE)
+    with path.open(encoding="utf-8", newline="") as f:
+        return sorted({row["name"] for row in csv.DictReader(f)} - OFFICIAL_PLACEHOLDERS)
+
+
+def _stem(word: str) -> str | None:
+    suffix = _suffix_of(word)
+    return word[: -len(suffix)] if suffix and len(word) - len(suffix) >= 2 else None
+
+
+def _jieba_places(tags: dict[str, str]) -> dict[str, list[str]]:
     by_stem: dict[str, list[str]] = {}
     for word, tag in tags.items():
-        suffix = _suffix_of(word)
-        if tag != "ns" or not suffix or word.endswith(NOT_ADMIN_ENDINGS) or len(word) - len(suffix) < 2:
+        stem = _stem(word)
+        if tag != "ns" or stem is None or word.endswith(NOT_ADMIN_ENDINGS):
             continue
-        stem = word[: -len(suffix)]
-        if suffix == "区" and stem + "地区" in tags:
+        if word == stem + "区" and stem + "地区" in tags:
             continue
         by_stem.setdefault(stem, []).append(word)
-    names = {s: tuple(sorted(w)) for s, w in sorted(by_stem.items())}
-    bare_ok = frozenset(s for s in names if tags.get(s, "ns") == "ns")
-    return Gazetteer(names=names, bare_ok=bare_ok)
+    return by_stem
+
+
+def build_gazetteer() -> Gazetteer:
+    """The gazetteer from jieba's dictionary and the official list (slow: about a second); ``places.tsv``
+    keeps its result. A stem only the official list brings counts only with its suffix: written bare it
+    is too often an ordinary word (江南, 南山, 新市 in 新市民)."""
+    tags = _jieba_tags()
+    by_stem = _jieba_places(tags)
+    bare_ok = {s for s in by_stem if tags.get(s, "ns") == "ns"}
+    for word in official_names():
+        stem = _stem(word)
+        if stem is None:
+            continue
+        by_stem.setdefault(stem, []).append(word)
+    names = {s: tuple(sorted(set(w))) for s, w in sorted(by_stem.items())}
+    return Gazetteer(names=names, bare_ok=frozenset(bare_ok))
 
 
 def gazetteer_lines(gaz: Gazetteer) -> list[str]:

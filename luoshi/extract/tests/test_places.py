@@ -55,8 +55,28 @@ def test_date_comes_from_a_dateline_only(text: str, day: str | None) -> None:
     assert extract(text).date == day
 
 
-def test_shipped_gazetteer_is_the_one_built_from_jiebas_dictionary() -> None:
+def test_shipped_gazetteer_is_the_one_built_from_jieba_and_the_official_list() -> None:
     """``python -m luoshi.extract.places`` rebuilds ``places.tsv``; the shipped file must equal its output."""
     built = places.gazetteer_lines(places.build_gazetteer())
     assert places.DATA_FILE.read_text(encoding="utf-8").splitlines() == built
     assert places.gazetteer().names["泰兴"] == ("泰兴县", "泰兴市")
+
+
+def test_a_district_only_the_official_list_names_is_found() -> None:
+    text = (
+        "东城区工作情况报告\n东城区委主题教育领导小组办公室2026年3月5日\n主题教育开展以来，东城区坚持学查改一体推进。\n"
+    )
+    assert extract(text).place == "东城区"
+    assert places.gazetteer().names["西城"] == ("西城区",)
+
+
+@pytest.mark.parametrize("stem", ["和平", "新华", "市中", "新市"])
+def test_an_official_stem_that_is_another_word_counts_only_with_its_suffix(stem: str) -> None:
+    gaz = places.gazetteer()
+    assert stem + "区" in gaz.names[stem]
+    assert stem not in gaz.bare_ok
+
+
+def test_official_placeholders_are_no_places() -> None:
+    assert "市辖" not in places.gazetteer().names
+    assert "市辖区" not in places.official_names()
