@@ -17,7 +17,7 @@ import io
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.core.errors import NotAllowed
+from luoshi.core.imports import RowError
 
 Progress = Callable[[int, str], None]
 logger = logging.getLogger(__name__)
@@ -79,24 +80,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 REQUIRED = tuple(c.header for c in COLUMNS if c.required)
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in the file: the row (1 is the header row, 0 the file itself), the column and what is wrong."""
-
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def __str__(self) -> str:
-        where = _("第 {row} 行").format(row=self.row) if self.row else _("文件")
-        if self.column:
-            return _("{where}「{column}」：{message}").format(where=where, column=self.column, message=self.message)
-        return _("{where}：{message}").format(where=where, message=self.message)
 
 
 class FileRejected(Exception):

@@ -25,6 +25,7 @@ from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.core import paths
 from luoshi.core.errors import RuleViolation
+from luoshi.core.imports import RowError
 from luoshi.core.uploads import EVIDENCE_TYPES
 from luoshi.orgs import services
 from luoshi.orgs.models import MAX_DEPTH, Unit, UnitKind
@@ -44,26 +45,6 @@ DIGITS = re.compile(r"\d+")
 PROGRESS_EVERY = 5000
 
 Progress = Callable[[int, str], None]
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in the file: the Excel row (1 is the header row; 0 the file itself), column and message."""
-
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-    def __str__(self) -> str:
-        where = _("第 {row} 行").format(row=self.row) if self.row else _("文件")
-        return (
-            _("{where}「{column}」：{message}").format(where=where, column=self.column, message=self.message)
-            if self.column
-            else _("{where}：{message}").format(where=where, message=self.message)
-        )
 
 
 class ImportFailed(RuleViolation):

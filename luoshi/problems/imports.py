@@ -13,7 +13,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
@@ -40,6 +40,7 @@ from luoshi.campaigns.models import Aspect, Campaign, Channel
 from luoshi.campaigns.queries import visible_campaigns
 from luoshi.core import paths
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.imports import RowError
 from luoshi.core.uploads import EVIDENCE_TYPES, CheckedUpload, check_upload
 from luoshi.jobs.models import Job
 from luoshi.jobs.runner import JobContext, JobFailed, create_job
@@ -94,18 +95,6 @@ IGNORED_MEASURES_HEADER = "整改措施"
 # Ledgers are filled in Chinese whatever the page language: the labels they may use are fixed.
 SEVERITY_BY_LABEL: dict[str, str] = {"一般": Severity.NORMAL, "较重": Severity.SERIOUS, "严重": Severity.GRAVE}
 KIND_BY_LABEL: dict[str, str] = {"立行立改": Kind.IMMEDIATE, "限期整改": Kind.DEADLINE, "长期坚持": Kind.LONG_TERM}
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem found in the ledger: the Excel row number (0 for the file), the column header and what is wrong."""
-
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class LedgerRejected(RuleViolation):
