@@ -25,7 +25,6 @@ import datetime as dt
 import itertools
 import os
 import random
-import sqlite3
 import statistics
 import sys
 import time
@@ -35,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.machine import describe
-from bench.workers import DEFAULT_PG, print_result, run_on_postgresql, run_on_sqlite
+from bench.workers import DEFAULT_PG, analyze, database_version, print_result, run_on_postgresql, run_on_sqlite
 
 SEED = 2026
 COPY_CHUNK = 1 << 20
@@ -217,14 +216,12 @@ def import_file(actor: Any, path: Path) -> float:
 
 def groupby_figures(parent: Any, period: Any) -> dict[str, Any]:
     """The figures of each child branch by one GROUP BY over the raw tickets (the reference)."""
-    from django.db.models import Count, Q
     from django.db.models.functions import Substr
 
     from luoshi.core.paths import SEGMENT, subtree_q
-    from luoshi.demands.choices import Outcome, Satisfaction
     from luoshi.demands.models import Demand
     from luoshi.demands.rates import Figures
-    from luoshi.demands.rollups import local_zone
+    from luoshi.demands.rollups import local_zone, ticket_counts
 
     zone = local_zone()
     start = dt.datetime.combine(period.start, dt.time(), zone)
@@ -234,36 +231,10 @@ def groupby_figures(parent: Any, period: Any) -> dict[str, Any]:
         .exclude(org_path=parent.path)
         .annotate(branch=Substr("org_path", 1, len(parent.path) + SEGMENT + 1))
         .values("branch")
-        .annotate(
-            received=Count("pk"),
-            response_due=Count("pk", filter=Q(responded_on_time__isnull=False)),
-            responded_on_time=Count("pk", filter=Q(responded_on_time=True)),
-            finished=Count("pk", filter=Q(outcome__gt="")),
-            resolved=Count("pk", filter=Q(outcome=Outcome.RESOLVED)),
-            rated=Count("pk", filter=Q(satisfaction__gt="")),
-            satisfied=Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
-            basic=Count("pk", filter=Q(satisfaction=Satisfaction.BASIC)),
-        )
+        .annotate(**ticket_counts())
         .order_by()
     )
     return {row["branch"]: Figures.of(row) for row in rows}
-
-
-def _version() -> str:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        return sqlite3.sqlite_version
-    connection.ensure_connection()
-    number = connection.pg_version  # type: ignore[attr-defined]
-    return f"{number // 10000}.{number % 10000}"
-
-
-def _analyze() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def build(args: argparse.Namespace, result: Result, folder: Path) -> tuple[Any, Path]:
@@ -309,7 +280,7 @@ def worker(args: argparse.Namespace) -> None:
     from luoshi.demands.models import Demand, DemandMonthRollup, DemandRollup
 
     folder = Path(os.environ["LUOSHI_DATA_DIR"])
-    result = Result(args.worker, version=_version(), tickets=args.tickets)
+    result = Result(args.worker, version=database_version(), tickets=args.tickets)
     city, path = build(args, result, folder)
     log("  loading the file into a staging table …")
     result.seconds["copy"] = round(load_reference(path), 2)
@@ -317,7 +288,7 @@ def worker(args: argparse.Namespace) -> None:
     result.seconds["import"] = round(import_file(_importer(city), path), 2)
     result.tickets = Demand.objects.count()
     result.rollup_rows = {"daily": DemandRollup.objects.count(), "monthly": DemandMonthRollup.objects.count()}
-    _analyze()
+    analyze()
     log("  ranking …")
     measure_ranking(args, result, city)
     print_result(asdict(result))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.machine import describe
-from bench.workers import DEFAULT_PG, print_result, run_on_postgresql, run_on_sqlite
+from bench.workers import DEFAULT_PG, analyze, database_version, print_result, run_on_postgresql, run_on_sqlite
 
 SEED = 2025
 # Share of problems by level of the responsible unit: city and departments, districts, streets, villages, branches.
@@ -305,30 +305,9 @@ def build(args: argparse.Namespace, result: BackendResult) -> tuple[Any, Any]:
             Problem.objects.bulk_create([factory.make() for _ in range(min(chunk, args.problems - first))])
         log(f"  问题 {min(first + chunk, args.problems):,} / {args.problems:,}")
     result.build_s["问题"] = time.perf_counter() - started
-    _analyze()
+    analyze()
     result.counts = {"units": tree.count, "problems": args.problems}
     return office, tree.districts[0].saved()
-
-
-def _analyze() -> None:
-    """Refresh planner statistics, as PostgreSQL's autovacuum would after a bulk load."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
-def _version() -> str:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return sqlite3.sqlite_version
-    connection.ensure_connection()
-    number = connection.pg_version  # type: ignore[attr-defined]
-    return f"{number // 10000}.{number % 10000}"
 
 
 def measure(args: argparse.Namespace, office: Any, district: Any) -> list[PageTiming]:
@@ -367,7 +346,7 @@ def worker(args: argparse.Namespace) -> None:
     django.setup()
     (Path(os.environ["LUOSHI_DATA_DIR"]) / "static").mkdir(parents=True, exist_ok=True)
     result = BackendResult(args.worker)
-    result.version = _version()
+    result.version = database_version()
     log(f"  建库：{args.units:,} 个单位，{args.problems:,} 个问题 …")
     office, district = build(args, result)
     log("  计时 …")

@@ -78,3 +78,24 @@ def run_on_postgresql(module: str, server: str, options: list[str]) -> dict[str,
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         pg_admin(server, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+def database_version() -> str:
+    """The worker's database and version, e.g. ``3.40.1`` or ``15.20``."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return sqlite3.sqlite_version
+    connection.ensure_connection()
+    number = connection.pg_version  # type: ignore[attr-defined]
+    return f"{number // 10000}.{number % 10000}"
+
+
+def analyze() -> None:
+    """Refresh planner statistics after a bulk load, as autovacuum would (``ANALYZE`` on both databases)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

@@ -245,9 +245,22 @@ def _upsert(
             cursor.executemany(sql, rows[start : start + batch_size])
 
 
+def ticket_counts() -> dict[str, Count]:
+    """The rollup counts as aggregates over raw tickets (the same counts as ``facts``)."""
+    return {
+        "received": Count("pk"),
+        "response_due": Count("pk", filter=Q(responded_on_time__isnull=False)),
+        "responded_on_time": Count("pk", filter=Q(responded_on_time=True)),
+        "finished": Count("pk", filter=Q(outcome__gt="")),
+        "resolved": Count("pk", filter=Q(outcome=Outcome.RESOLVED)),
+        "rated": Count("pk", filter=Q(satisfaction__gt="")),
+        "satisfied": Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
+        "basic": Count("pk", filter=Q(satisfaction=Satisfaction.BASIC)),
+    }
+
+
 def _recomputed(demands: QuerySet[Demand]) -> QuerySet[Demand, dict[str, Any]]:
     """One grouped query over raw tickets giving every rollup row, the same counts as ``facts``."""
-    rated = Q(satisfaction__gt="")
     return (
         demands.annotate(
             r_day=TruncDate("received_at", tzinfo=local_zone()),
@@ -256,16 +269,7 @@ def _recomputed(demands: QuerySet[Demand]) -> QuerySet[Demand, dict[str, Any]]:
             r_project=Coalesce("project_id", 0),
         )
         .values("r_day", "r_unit", "category_id", "r_company", "r_project", "org_path")
-        .annotate(
-            received=Count("pk"),
-            response_due=Count("pk", filter=Q(responded_on_time__isnull=False)),
-            responded_on_time=Count("pk", filter=Q(responded_on_time=True)),
-            finished=Count("pk", filter=Q(outcome__gt="")),
-            resolved=Count("pk", filter=Q(outcome=Outcome.RESOLVED)),
-            rated=Count("pk", filter=rated),
-            satisfied=Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
-            basic=Count("pk", filter=Q(satisfaction=Satisfaction.BASIC)),
-        )
+        .annotate(**ticket_counts())
         .order_by()
     )
 
