@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.scope import ScopedQuerySet
-from luoshi.core.models import Scoped, TimeStamped
+from luoshi.core.models import PathField, Scoped, TimeStamped
 from luoshi.demands.choices import DemandEventKind, DemandKind, DemandState, Outcome, Satisfaction
 
 USER = settings.AUTH_USER_MODEL
@@ -106,11 +107,20 @@ class Project(TimeStamped, Scoped):
 
 
 class Demand(TimeStamped, Scoped):
-    """A citizen demand (诉求工单). ``org_path`` is the path of the unit that holds it now."""
+    """A citizen demand (诉求工单). ``org_path`` is the path of the unit that holds it now.
 
-    number = models.CharField(_("工单编号"), max_length=24, unique=True)
-    tracking_code = models.CharField(_("查询码"), max_length=16, unique=True)
-    channel = models.ForeignKey(DemandChannel, verbose_name=_("渠道"), on_delete=models.PROTECT, related_name="+")
+    Imports write millions of tickets, so the table keeps only the indexes that queries use: unique
+    constraints instead of ``unique=True`` (no second ``LIKE`` index on PostgreSQL), ``org_path`` served
+    by ``(org_path, state)``, no index on the handful of channels, and the optional links indexed only
+    where they are set.
+    """
+
+    org_path = PathField(_("组织路径"), editable=False)
+    number = models.CharField(_("工单编号"), max_length=24)
+    tracking_code = models.CharField(_("查询码"), max_length=16)
+    channel = models.ForeignKey(
+        DemandChannel, verbose_name=_("渠道"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     category = models.ForeignKey(Category, verbose_name=_("分类"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("类型"), max_length=12, choices=DemandKind.choices, default=DemandKind.HELP)
     urgent = models.BooleanField(_("紧急"), default=False)
@@ -121,7 +131,7 @@ class Demand(TimeStamped, Scoped):
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     citizen_name_enc = models.TextField(_("群众姓名（密文）"), blank=True)
     citizen_phone_enc = models.TextField(_("联系电话（密文）"), blank=True)
-    citizen_phone_index = models.CharField(_("电话索引"), max_length=64, blank=True, db_index=True)
+    citizen_phone_index = models.CharField(_("电话索引"), max_length=64, blank=True)
     citizen_phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
     dispatcher_unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("受理单位"), on_delete=models.PROTECT, related_name="+"
@@ -130,10 +140,22 @@ class Demand(TimeStamped, Scoped):
         "orgs.Unit", verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     company = models.ForeignKey(
-        Company, verbose_name=_("涉及企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="demands"
+        Company,
+        verbose_name=_("涉及企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+        db_index=False,
     )
     project = models.ForeignKey(
-        Project, verbose_name=_("涉及项目"), null=True, blank=True, on_delete=models.PROTECT, related_name="demands"
+        Project,
+        verbose_name=_("涉及项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+        db_index=False,
     )
     state = models.CharField(_("状态"), max_length=12, choices=DemandState.choices, default=DemandState.RECEIVED)
     received_at = models.DateTimeField(_("受理时间"))
@@ -162,6 +184,7 @@ class Demand(TimeStamped, Scoped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="demands",
+        db_index=False,
     )
     version = models.PositiveIntegerField(_("版本"), default=1)
     # No index: imports write millions of tickets; nothing lists a batch's tickets.
@@ -181,10 +204,18 @@ class Demand(TimeStamped, Scoped):
         ordering = ["-id"]
         verbose_name = _("诉求工单")
         verbose_name_plural = _("诉求工单")
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="unique_demand_number"),
+            models.UniqueConstraint(fields=["tracking_code"], name="unique_demand_tracking_code"),
+        ]
         indexes = [
             models.Index(fields=["org_path", "state"]),
             models.Index(fields=["state", "resolve_due"]),
             models.Index(fields=["received_at"]),
+            models.Index(fields=["citizen_phone_index"], name="demand_phone_index"),
+            models.Index(fields=["company"], name="demand_company", condition=Q(company__isnull=False)),
+            models.Index(fields=["project"], name="demand_project", condition=Q(project__isnull=False)),
+            models.Index(fields=["problem"], name="demand_problem", condition=Q(problem__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -287,11 +318,14 @@ class DemandRollup(RollupCounts, Scoped):
 
     Rates, rankings and the red/black list read these rows, so their cost grows with units and days,
     not with tickets. ``org_path`` is the handling unit's path (moved with the unit like every scoped row).
+    At province scale there is about one row per ticket, so, like ``Demand``, it keeps only the indexes
+    that queries use (a category with rows has tickets, which protect it from deletion).
     """
 
+    org_path = PathField(_("组织路径"), editable=False)
     day = models.DateField(_("日期"))
     unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", db_index=False)
     company_key = models.PositiveBigIntegerField(_("企业编号（0 为无）"), default=0)
     project_key = models.PositiveBigIntegerField(_("项目编号（0 为无）"), default=0)
 
@@ -304,6 +338,7 @@ class DemandRollup(RollupCounts, Scoped):
             )
         ]
         indexes = [
+            models.Index(fields=["org_path"], name="demand_rollup_path"),
             models.Index(fields=["day", "org_path"]),
             models.Index(fields=["company_key", "day"]),
             models.Index(fields=["project_key", "day"]),
