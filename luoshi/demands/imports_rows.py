@@ -218,7 +218,7 @@ class RowChecker:
         before = self.errors.count
         ticket = self._ticket(row, number, cells, texts)
         if ticket is None or self.errors.count > before:
-            return (row, False, None, number if 0 < len(number) <= 24 else None)
+            return (row, False, None, None, number if 0 < len(number) <= 24 else None)
         self.valid += 1
         return ticket
 
@@ -547,4 +547,4 @@ class RowChecker:
     def _staged(self, row: int, received: dt.datetime, ticket: dict[str, Any]) -> tuple[Any, ...]:
         ticket["tracking_code"] = self.tracking_code()
         day = received.astimezone(self.rollup_zone).date()
-        return (row, True, day, *map(ticket.__getitem__, TICKET_COLUMNS))
+        return (row, True, day, day.replace(day=1), *map(ticket.__getitem__, TICKET_COLUMNS))

@@ -10,7 +10,7 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from luoshi.audit.models import Action
 from luoshi.audit.services import record
 from luoshi.demands import rollups
-from luoshi.demands.choices import Outcome, Satisfaction
 from luoshi.demands.imports import MAX_REPORTED_ERRORS, ErrorList, ImportResult, RowError
 from luoshi.demands.models import Demand, DemandImport
 
@@ -65,7 +64,8 @@ TICKET_COLUMNS: tuple[str, ...] = (
     "explanation",
     "satisfaction",
 )
-STAGED_COLUMNS = ("row_no", "ok", "r_day", *TICKET_COLUMNS)
+STAGED_COLUMNS = ("row_no", "ok", "r_day", "r_month", *TICKET_COLUMNS)
+FIRST_TICKET_COLUMN = STAGED_COLUMNS.index(TICKET_COLUMNS[0])
 CONSTANT_COLUMNS = ("redo_count", "escalated", "version", "created_at", "updated_at", "import_batch_id")
 BUFFER_ROWS = 10_000
 INSERT_CHUNK = 100_000
@@ -79,7 +79,8 @@ def _field(name: str) -> models.Field[Any, Any]:
 
 def _column_types() -> list[tuple[str, str]]:
     extra = [("row_no", "integer PRIMARY KEY"), ("ok", models.BooleanField().db_type(connection) or "boolean")]
-    extra.append(("r_day", models.DateField().db_type(connection) or "date"))
+    day = models.DateField().db_type(connection) or "date"
+    extra += [("r_day", day), ("r_month", day)]
     return extra + [(name, _field(name).db_type(connection) or "text") for name in TICKET_COLUMNS]
 
 
@@ -96,7 +97,7 @@ def _sqlite_adapters() -> list[tuple[int, Callable[[Any], Any]]]:
         return str(value.astimezone(zone).replace(tzinfo=None))
 
     adapters: list[tuple[int, Callable[[Any], Any]]] = []
-    for index, name in enumerate(TICKET_COLUMNS, start=3):
+    for index, name in enumerate(TICKET_COLUMNS, start=FIRST_TICKET_COLUMN):
         field = _field(name)
         if isinstance(field, models.DateTimeField):
             adapters.append((index, moment))
@@ -229,31 +230,6 @@ class Staging:
                 created += cursor.rowcount
         return created
 
-    def rollup_facts(self) -> Iterator[list[rollups.Facts]]:
-        """The staged tickets' rollup facts, summed per rollup row by the database, in chunks."""
-        sql = f"""
-            SELECT r_day, COALESCE(handling_unit_id, dispatcher_unit_id), category_id,
-                COALESCE(company_id, 0), COALESCE(project_id, 0), org_path,
-                COUNT(*),
-                SUM(CASE WHEN responded_on_time IS NULL THEN 0 ELSE 1 END),
-                SUM(CASE WHEN responded_on_time THEN 1 ELSE 0 END),
-                SUM(CASE WHEN outcome <> '' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN outcome = %s THEN 1 ELSE 0 END),
-                SUM(CASE WHEN satisfaction <> '' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN satisfaction = %s THEN 1 ELSE 0 END),
-                SUM(CASE WHEN satisfaction = %s THEN 1 ELSE 0 END)
-            FROM {TABLE} WHERE ok GROUP BY 1, 2, 3, 4, 5, 6"""  # noqa: S608
-        with connection.chunked_cursor() as cursor:
-            cursor.execute(sql, [Outcome.RESOLVED, Satisfaction.SATISFIED, Satisfaction.BASIC])
-            while chunk := cursor.fetchmany(FETCH_ROWS):
-                yield [_facts(row) for row in chunk]
-
-
-def _facts(row: tuple[Any, ...]) -> rollups.Facts:
-    day = row[0] if isinstance(row[0], dt.date) else dt.date.fromisoformat(row[0])
-    key = rollups.RollupKey(day, row[1], row[2], row[3], row[4], row[5])
-    return rollups.Facts(key, tuple(int(n) for n in row[6:]))
-
 
 def write_tickets(actor: Any, staging: Staging, result: ImportResult, intake_path: str, new_code: Any) -> DemandImport:
     """One transaction: the import batch, its tickets, their rollups and one audit record."""
@@ -267,8 +243,7 @@ def write_tickets(actor: Any, staging: Staging, result: ImportResult, intake_pat
         )
         batch.count = staging.copy_into_demands(batch.pk)
         batch.save(update_fields=["count", "updated_at"])
-        for facts in staging.rollup_facts():
-            rollups.add_new(facts)
+        rollups.add_new_from_table(TABLE)
         result.created, result.batch_id = batch.count, batch.pk
         record(
             Action.IMPORT,

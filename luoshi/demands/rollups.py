@@ -214,6 +214,59 @@ def add_new(tickets: Iterable[Facts], batch_size: int = 1000) -> int:
     return len(daily_rows)
 
 
+def _count_sums() -> str:
+    """The rollup counts of a set of ticket rows as SQL aggregates named as ``COUNTS`` (the counts of ``facts``)."""
+    cases = (
+        "1",
+        "CASE WHEN responded_on_time IS NULL THEN 0 ELSE 1 END",
+        "CASE WHEN responded_on_time THEN 1 ELSE 0 END",
+        "CASE WHEN outcome <> '' THEN 1 ELSE 0 END",
+        f"CASE WHEN outcome = '{Outcome.RESOLVED}' THEN 1 ELSE 0 END",
+        "CASE WHEN satisfaction <> '' THEN 1 ELSE 0 END",
+        f"CASE WHEN satisfaction = '{Satisfaction.SATISFIED}' THEN 1 ELSE 0 END",
+        f"CASE WHEN satisfaction = '{Satisfaction.BASIC}' THEN 1 ELSE 0 END",
+    )
+    return ", ".join(f"SUM({case}) AS {name}" for case, name in zip(cases, COUNTS, strict=True))
+
+
+def _merge(table: str, conflict: Sequence[str]) -> str:
+    return f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET " + ", ".join(
+        f"{c} = {table}.{c} + excluded.{c}" for c in COUNTS
+    )
+
+
+def add_new_from_table(source: str) -> None:
+    """Add the facts of many new tickets that sit in the table ``source`` (bulk import), in two SQL
+    statements and without reading a ticket into Python: daily rows grouped by their key, then monthly
+    rows of every ancestor. ``source`` has the ticket's columns, ``r_day`` (the local day received),
+    ``r_month`` (its first day) and ``ok`` (only rows with ``ok`` count)."""
+    daily, monthly = (connection.ops.quote_name(m._meta.db_table) for m in (DemandRollup, DemandMonthRollup))
+    names = ", ".join(COUNTS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {daily} ({', '.join(KEY_FIELDS)}, org_path, {names}) "  # noqa: S608
+            "SELECT r_day, COALESCE(handling_unit_id, dispatcher_unit_id), category_id, COALESCE(company_id, 0), "
+            f"COALESCE(project_id, 0), org_path, {_count_sums()} FROM {source} WHERE ok "
+            f"GROUP BY r_day, COALESCE(handling_unit_id, dispatcher_unit_id), category_id, COALESCE(company_id, 0), "
+            f"COALESCE(project_id, 0), org_path {_merge(daily, KEY_FIELDS)}"
+        )
+        cursor.execute(f"SELECT MAX(LENGTH(org_path)) FROM {source} WHERE ok")  # noqa: S608
+        levels = (cursor.fetchone()[0] or 0) // (paths.SEGMENT + 1)
+        if not levels:
+            return
+        level_rows = " UNION ALL ".join(f"SELECT {n} AS n" for n in range(1, levels + 1))
+        width, units = paths.SEGMENT + 1, connection.ops.quote_name(Unit._meta.db_table)
+        sums = ", ".join(f"SUM(t.{c})" for c in COUNTS)
+        cursor.execute(
+            f"INSERT INTO {monthly} (month, unit_id, org_path, {names}) "  # noqa: S608
+            f"SELECT t.r_month, u.id, u.path, {sums} FROM ("
+            f"SELECT r_month, org_path, {_count_sums()} FROM {source} WHERE ok GROUP BY r_month, org_path"
+            f") t JOIN ({level_rows}) l ON l.n * {width} <= LENGTH(t.org_path) "
+            f"JOIN {units} u ON u.path = SUBSTR(t.org_path, 1, l.n * {width}) "
+            f"WHERE TRUE GROUP BY t.r_month, u.id, u.path {_merge(monthly, ('month', 'unit_id'))}"
+        )
+
+
 def _upsert(
     model: type[RollupCounts],
     columns: tuple[str, ...],
