@@ -9,7 +9,10 @@ export of the tickets (12 months, CSV, deterministic), then
   (PostgreSQL; the limit of what the server can take in), and on SQLite with ``executemany`` into the
   same staging table;
 - imports the same file through ``luoshi.demands.imports.import_demands`` (validation, encryption of
-  personal data, tickets and rollups, all or nothing), and prints both rates side by side;
+  personal data, tickets and rollups, all or nothing), and prints both rates side by side, with the
+  import's phases (read, check and stage; duplicate check; write of tickets and rollups);
+- on PostgreSQL, writes the imported tickets once more by ``INSERT … SELECT`` into a copy of the ticket
+  table with its indexes: what storing converted tickets costs the server alone, the floor under any import;
 - times ``rates.ranking`` (the three rates and the composite score of every child unit of the root
   for the last month, read from the monthly rollups) and the same figures by one GROUP BY over the
   raw tickets, p50 and p95 over ``--runs`` runs, and checks that both give the same figures.
@@ -108,6 +111,12 @@ def print_figures(r: Result) -> None:
     print(f"  {copy_label:<30} {s['copy']:9.1f} s  {copy_rate:>10,.0f} rows/s")
     print(f"  {'import_demands':<30} {s['import']:9.1f} s  {import_rate:>10,.0f} tickets/s")
     print(f"  import / load rate             {import_rate / copy_rate:9.1%}   (target ≥ 25 % of COPY)")
+    phases = ", ".join(f"{name} {s[name]:.1f} s" for name in PHASES.values() if name in s)
+    print(f"    phases of the import: {phases}")
+    if "ticket_table" in s:
+        floor = r.tickets / s["ticket_table"]
+        print(f"  {'INSERT … SELECT into a copy':<30} {s['ticket_table']:9.1f} s  {floor:>10,.0f} tickets/s")
+        print(f"    of the ticket table (its indexes, no FK checks, no rollups): {floor / copy_rate:.1%} of COPY")
     print(f"  rollup rows: {r.rollup_rows}")
     print(f"  ranking of {r.children} child units of the root, {r.month}:")
     print(f"    from monthly rollups          p50 {r.ranking_ms['p50']:8.1f} ms  p95 {r.ranking_ms['p95']:8.1f} ms")
@@ -202,15 +211,44 @@ def _importer(city: Any) -> Any:
     return user
 
 
-def import_file(actor: Any, path: Path) -> float:
+PHASES = {82: "read_check_stage", 88: "duplicates", 100: "write"}
+
+
+def import_file(actor: Any, path: Path) -> dict[str, float]:
+    """Seconds of the whole import and of its phases, told apart by the import's own progress reports."""
     from luoshi.demands.imports import import_demands
 
     started = time.perf_counter()
+    marks = {"start": started}
+
+    def progress(percent: int, _message: str) -> None:
+        if percent in PHASES:
+            marks[PHASES[percent]] = time.perf_counter()
+
     with path.open("rb") as fh:
-        result = import_demands(actor, fh, path.name)
-    seconds = time.perf_counter() - started
+        result = import_demands(actor, fh, path.name, progress=progress)
     if getattr(result, "errors", None):
         raise RuntimeError(f"import rejected the file: {result.errors[:3]}")
+    ends = list(marks.items())
+    seconds = {name: round(end - ends[i][1], 2) for i, (name, end) in enumerate(ends[1:])}
+    return {"import": round(time.perf_counter() - started, 2), **seconds}
+
+
+def ticket_table_floor() -> float:
+    """Seconds for PostgreSQL to write the imported tickets, already converted, into a copy of the ticket
+    table with all its indexes and constraints (no foreign-key checks, no rollups, no Python): what storing
+    the tickets costs the server alone."""
+    from django.db import connection, transaction
+
+    from luoshi.demands.models import Demand
+
+    table = connection.ops.quote_name(Demand._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE bench_tickets (LIKE {table} INCLUDING ALL)")
+        started = time.perf_counter()
+        cursor.execute(f"INSERT INTO bench_tickets SELECT * FROM {table}")
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_tickets")
     return seconds
 
 
@@ -285,8 +323,11 @@ def worker(args: argparse.Namespace) -> None:
     log("  loading the file into a staging table …")
     result.seconds["copy"] = round(load_reference(path), 2)
     log("  importing …")
-    result.seconds["import"] = round(import_file(_importer(city), path), 2)
+    result.seconds.update(import_file(_importer(city), path))
     result.tickets = Demand.objects.count()
+    if args.worker == "postgresql":
+        log("  writing the tickets again into a copy of the ticket table …")
+        result.seconds["ticket_table"] = round(ticket_table_floor(), 2)
     result.rollup_rows = {"daily": DemandRollup.objects.count(), "monthly": DemandMonthRollup.objects.count()}
     analyze()
     log("  ranking …")
