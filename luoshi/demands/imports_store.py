@@ -69,7 +69,6 @@ FIRST_TICKET_COLUMN = STAGED_COLUMNS.index(TICKET_COLUMNS[0])
 CONSTANT_COLUMNS = ("redo_count", "escalated", "version", "created_at", "updated_at", "import_batch_id")
 BUFFER_ROWS = 10_000
 INSERT_CHUNK = 100_000
-FETCH_ROWS = 50_000
 TRACKING_ROUNDS = 5
 
 

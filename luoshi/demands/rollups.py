@@ -215,7 +215,7 @@ def add_new(tickets: Iterable[Facts], batch_size: int = 1000) -> int:
 
 
 def _count_sums() -> str:
-    """The rollup counts of a set of ticket rows as SQL aggregates named as ``COUNTS`` (the counts of ``facts``)."""
+    """The rollup counts of a set of ticket rows as SQL aggregates named as ``COUNTS`` (as ``ticket_counts``)."""
     cases = (
         "1",
         "CASE WHEN responded_on_time IS NULL THEN 0 ELSE 1 END",
@@ -242,13 +242,14 @@ def add_new_from_table(source: str) -> None:
     ``r_month`` (its first day) and ``ok`` (only rows with ``ok`` count)."""
     daily, monthly = (connection.ops.quote_name(m._meta.db_table) for m in (DemandRollup, DemandMonthRollup))
     names = ", ".join(COUNTS)
+    key = (
+        "r_day, COALESCE(handling_unit_id, dispatcher_unit_id), category_id, "
+        "COALESCE(company_id, 0), COALESCE(project_id, 0), org_path"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {daily} ({', '.join(KEY_FIELDS)}, org_path, {names}) "  # noqa: S608
-            "SELECT r_day, COALESCE(handling_unit_id, dispatcher_unit_id), category_id, COALESCE(company_id, 0), "
-            f"COALESCE(project_id, 0), org_path, {_count_sums()} FROM {source} WHERE ok "
-            f"GROUP BY r_day, COALESCE(handling_unit_id, dispatcher_unit_id), category_id, COALESCE(company_id, 0), "
-            f"COALESCE(project_id, 0), org_path {_merge(daily, KEY_FIELDS)}"
+            f"SELECT {key}, {_count_sums()} FROM {source} WHERE ok GROUP BY {key} {_merge(daily, KEY_FIELDS)}"
         )
         cursor.execute(f"SELECT MAX(LENGTH(org_path)) FROM {source} WHERE ok")  # noqa: S608
         levels = (cursor.fetchone()[0] or 0) // (paths.SEGMENT + 1)
@@ -263,6 +264,7 @@ def add_new_from_table(source: str) -> None:
             f"SELECT r_month, org_path, {_count_sums()} FROM {source} WHERE ok GROUP BY r_month, org_path"
             f") t JOIN ({level_rows}) l ON l.n * {width} <= LENGTH(t.org_path) "
             f"JOIN {units} u ON u.path = SUBSTR(t.org_path, 1, l.n * {width}) "
+            # SQLite needs a WHERE before GROUP BY to read ON CONFLICT as the upsert clause.
             f"WHERE TRUE GROUP BY t.r_month, u.id, u.path {_merge(monthly, ('month', 'unit_id'))}"
         )
 
