@@ -246,10 +246,12 @@ def add_new_from_table(source: str) -> None:
         "r_day, COALESCE(handling_unit_id, dispatcher_unit_id), category_id, "
         "COALESCE(company_id, 0), COALESCE(project_id, 0), org_path"
     )
+    # Rows go in key order: the unique indexes then take them page by page, not at random.
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {daily} ({', '.join(KEY_FIELDS)}, org_path, {names}) "  # noqa: S608
-            f"SELECT {key}, {_count_sums()} FROM {source} WHERE ok GROUP BY {key} {_merge(daily, KEY_FIELDS)}"
+            f"SELECT {key}, {_count_sums()} FROM {source} WHERE ok GROUP BY {key} ORDER BY 1, 2, 3, 4, 5 "
+            f"{_merge(daily, KEY_FIELDS)}"
         )
         cursor.execute(f"SELECT MAX(LENGTH(org_path)) FROM {source} WHERE ok")  # noqa: S608
         levels = (cursor.fetchone()[0] or 0) // (paths.SEGMENT + 1)
@@ -265,7 +267,8 @@ def add_new_from_table(source: str) -> None:
             f") t JOIN ({level_rows}) l ON l.n * {width} <= LENGTH(t.org_path) "
             f"JOIN {units} u ON u.path = SUBSTR(t.org_path, 1, l.n * {width}) "
             # SQLite needs a WHERE before GROUP BY to read ON CONFLICT as the upsert clause.
-            f"WHERE TRUE GROUP BY t.r_month, u.id, u.path {_merge(monthly, ('month', 'unit_id'))}"
+            f"WHERE TRUE GROUP BY t.r_month, u.id, u.path ORDER BY t.r_month, u.id "
+            f"{_merge(monthly, ('month', 'unit_id'))}"
         )
 
 
