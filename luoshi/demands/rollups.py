@@ -247,10 +247,11 @@ def add_new_from_table(source: str) -> None:
         "COALESCE(company_id, 0), COALESCE(project_id, 0), org_path"
     )
     # Rows go in key order: the unique indexes then take them page by page, not at random.
+    key_order = ", ".join(str(n) for n in range(1, len(KEY_FIELDS) + 1))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {daily} ({', '.join(KEY_FIELDS)}, org_path, {names}) "  # noqa: S608
-            f"SELECT {key}, {_count_sums()} FROM {source} WHERE ok GROUP BY {key} ORDER BY 1, 2, 3, 4, 5 "
+            f"SELECT {key}, {_count_sums()} FROM {source} WHERE ok GROUP BY {key} ORDER BY {key_order} "
             f"{_merge(daily, KEY_FIELDS)}"
         )
         cursor.execute(f"SELECT MAX(LENGTH(org_path)) FROM {source} WHERE ok")  # noqa: S608
