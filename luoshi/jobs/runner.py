@@ -7,7 +7,8 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
 
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.utils import timezone
 
 from luoshi.jobs.models import Job, JobStatus
@@ -15,8 +16,28 @@ from luoshi.jobs.models import Job, JobStatus
 logger = logging.getLogger(__name__)
 
 
+PROGRESS_SECONDS = 24 * 3600
+
+
+def progress_key(job_id: int) -> str:
+    return f"luoshi:job-progress:{job_id}"
+
+
+def live_progress(job: Job) -> Job:
+    """``job`` with the progress and log its body last reported, which the cache holds while it runs."""
+    found = cache.get(progress_key(job.pk))
+    if found is not None and job.status == JobStatus.RUNNING:
+        job.progress, job.log = found
+    return job
+
+
 class JobContext:
-    """Handed to a job body: report progress and append to the log."""
+    """Handed to a job body: report progress and append to the log.
+
+    Progress goes to the cache, which every process shares, so it shows while the body runs even
+    inside a transaction; the Job row gets it too when no transaction is open (inside one, the row
+    would change only at the commit, and ``run_job`` writes the final state anyway).
+    """
 
     def __init__(self, job: Job):
         self.job = job
@@ -27,7 +48,9 @@ class JobContext:
         if message:
             self.job.log += message + "\n"
             fields.append("log")
-        Job.objects.filter(pk=self.job.pk).update(**{f: getattr(self.job, f) for f in fields})
+        cache.set(progress_key(self.job.pk), (self.job.progress, self.job.log), PROGRESS_SECONDS)
+        if not connection.in_atomic_block:
+            Job.objects.filter(pk=self.job.pk).update(**{f: getattr(self.job, f) for f in fields})
 
     def log(self, message: str) -> None:
         self.progress(self.job.progress, message)
@@ -61,15 +84,13 @@ def run_job(job: Job, body: JobBody, *, atomic: bool = True) -> Job:
         with transaction.atomic() if atomic else nullcontext():
             result = body(ctx)
     except JobFailed as exc:
-        job.refresh_from_db()
         job.status, job.result, job.log = JobStatus.FAILED, exc.result, job.log + f"失败：{exc}\n"
     except Exception as exc:
         logger.exception("job %s failed", job.pk)
-        job.refresh_from_db()
         job.status, job.log = JobStatus.FAILED, job.log + f"失败：{exc}\n"
     else:
-        job.refresh_from_db()
         job.status, job.progress, job.result = JobStatus.SUCCEEDED, 100, result
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "progress", "result", "log", "finished_at"])
+    cache.delete(progress_key(job.pk))
     return job

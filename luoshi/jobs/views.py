@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from luoshi.jobs.models import Job, JobStatus
+from luoshi.jobs.runner import live_progress
 
 ERRORS_SHOWN = 500
 
 
 def _own_job(request: HttpRequest, pk: int) -> Job:
-    return get_object_or_404(Job, pk=pk, owner_id=request.user.pk)
+    return live_progress(get_object_or_404(Job, pk=pk, owner_id=request.user.pk))
 
 
 def status_context(job: Job) -> dict[str, Any]:

@@ -71,3 +71,33 @@ def test_queued_task_runs_the_named_body(client, world):
     assert (job.status, job.progress, job.result) == (JobStatus.SUCCEEDED, 100, {"message": "做完了"})
     client.force_login(world.office_a)
     assert "做完了" in client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+
+
+def test_progress_shows_while_the_body_runs_in_its_transaction(client, world):
+    job = create_job("任务", "test", owner=world.office_a)
+    client.force_login(world.office_a)
+    seen: list[str] = []
+
+    def body(ctx):
+        ctx.progress(40, "已读取 4000 行")
+        seen.append(client.get(reverse("jobs:status", args=[job.pk])).content.decode())
+        return {"message": "做完了"}
+
+    run_job(job, body, atomic=True)
+    assert "width: 40%" in seen[0]
+    assert "已读取 4000 行" in seen[0]
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.log) == (JobStatus.SUCCEEDED, 100, "已读取 4000 行\n")
+    assert "width: 100%" in client.get(reverse("jobs:status", args=[job.pk])).content.decode()
+
+
+def test_log_of_a_failed_transaction_is_kept(world):
+    job = create_job("任务", "test", owner=world.office_a)
+
+    def body(ctx):
+        ctx.log("读取中")
+        raise JobFailed("导入失败")
+
+    run_job(job, body, atomic=True)
+    job.refresh_from_db()
+    assert (job.status, job.log) == (JobStatus.FAILED, "读取中\n失败：导入失败\n")
