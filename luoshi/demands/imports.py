@@ -17,10 +17,12 @@ import io
 import logging
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -335,7 +337,7 @@ def import_demands(
     when ``actor`` may not import tickets at all.
     """
     from luoshi.demands.imports_rows import RowChecker
-    from luoshi.demands.imports_store import Staging, write_tickets
+    from luoshi.demands.imports_store import Staging, begin_writing, write_tickets
 
     require_importer(actor)
     report = progress or _no_progress
@@ -349,8 +351,11 @@ def import_demands(
         result.errors, result.error_count = [exc.error], 1
         return result
     report(1, f"开始读取「{filename}」")
-    with Staging() as staging:
+    with Staging() as staging, ExitStack() as writing:
         checker = RowChecker(actor, positions, errors)
+        batch = None
+        if staging.postgres:  # the tickets go on into the table while the file is read
+            batch = begin_writing(writing, actor, staging, result, checker.intake_path)
         try:
             _load(source, checker, staging, report)
         except FileRejected as exc:
@@ -363,11 +368,15 @@ def import_demands(
         if not errors.count and not checker.valid:
             errors.add(0, "", _("文件中没有工单数据。"))
         if errors.count:
+            if batch is not None:
+                transaction.set_rollback(True)
             result.errors, result.error_count = errors.errors, errors.count
             result.seconds = time.monotonic() - started
             return result
         report(88, f"校验通过，正在写入 {checker.valid} 件工单")
-        write_tickets(actor, staging, result, checker.intake_path, checker.tracking_code)
+        if batch is None:
+            batch = begin_writing(writing, actor, staging, result, checker.intake_path)
+        write_tickets(actor, staging, result, batch, checker.tracking_code)
     result.seconds = time.monotonic() - started
     report(100, result.summary())
     return result

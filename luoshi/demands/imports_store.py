@@ -1,20 +1,25 @@
 """The staging table of a ticket import, and the one transaction that writes the tickets from it.
 
 Checked rows go to a temporary table (``COPY`` on PostgreSQL, batched inserts on SQLite) as the file
-is read, outside any transaction, so progress shows. Rows with errors are staged too (number only),
-so duplicates are found across the whole file. ``write_tickets`` then copies the good rows into
-``Demand`` with ``INSERT … SELECT`` in chunks, adds their rollups and records the import, in one
-transaction.
+is read. Rows with errors are staged too (number only), so duplicates are found across the whole file.
+
+On SQLite the rows are staged outside any transaction and ``write_tickets`` then copies the good rows
+into ``Demand`` with ``INSERT … SELECT`` in chunks, adds their rollups and records the import, in one
+transaction. On PostgreSQL that transaction is opened before the file is read (``begin_writing``), and each
+staged chunk of good rows goes on into ``Demand`` in a second thread while the next chunk is checked,
+so the server writes while Python reads; ``write_tickets`` then writes only what is left. A rejected
+file rolls the whole transaction back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.audit.models import Action
@@ -112,6 +117,7 @@ class Staging:
         self.buffer: list[tuple[Any, ...]] = []
         self.postgres = connection.vendor == "postgresql"
         self.adapters = None if self.postgres else _sqlite_adapters()
+        self.stream: TicketStream | None = None
 
     def __enter__(self) -> Staging:
         columns = ", ".join(f"{name} {kind}" for name, kind in _column_types())
@@ -135,10 +141,14 @@ class Staging:
         rows, self.buffer = self.buffer, []
         if not rows:
             return
+        if self.stream is not None:
+            self.stream.wait()
         if self.postgres:
             self._copy(rows)
         else:
             self._insert(rows)
+        if self.stream is not None:
+            self.stream.send(rows)
 
     def _copy(self, rows: list[tuple[Any, ...]]) -> None:
         width = len(STAGED_COLUMNS)
@@ -172,6 +182,9 @@ class Staging:
 
     def check_duplicates(self, errors: ErrorList) -> None:
         """Ticket numbers repeated in the file or already stored, as errors of their rows."""
+        if self.stream is not None:
+            self.stream.wait()
+        demand_table = Demand._meta.db_table
         in_file = f"""
             SELECT s.row_no, s.number, f.first_row, COUNT(*) OVER ()
             FROM {TABLE} s JOIN (
@@ -179,30 +192,34 @@ class Staging:
                 WHERE number IS NOT NULL GROUP BY number HAVING COUNT(*) > 1
             ) f ON f.number = s.number
             WHERE s.row_no > f.first_row ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}"""  # noqa: S608
+        # Rows already streamed into Demand met no stored number (their chunk wrote every row).
         stored = f"""
             SELECT s.row_no, s.number, 0, COUNT(*) OVER ()
-            FROM {TABLE} s JOIN {Demand._meta.db_table} d ON d.number = s.number
+            FROM {TABLE} s JOIN {demand_table} d ON d.number = s.number
+            WHERE s.row_no > %s
             ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}"""  # noqa: S608
         repeated = _("工单编号「{number}」与第 {first} 行重复。")
         exists = _("工单编号「{number}」已存在，请勿重复导入。")
+        written = self.stream.written if self.stream is not None else 0
         with connection.cursor() as cursor:
-            for sql, message in ((in_file, repeated), (stored, exists)):
-                cursor.execute(sql)
+            for sql, params, message in ((in_file, [], repeated), (stored, [written], exists)):
+                cursor.execute(sql, params)
                 found = cursor.fetchall()
                 if found:
                     rows = [RowError(r, "工单编号", message.format(number=n, first=f)) for r, n, f, _c in found]
                     errors.merge(rows, found[0][3])
 
-    def fix_tracking_codes(self, new_code: Callable[[], str]) -> None:
-        """Give a fresh tracking code to the (rare) rows whose code is taken, in the file or already."""
+    def fix_tracking_codes(self, new_code: Callable[[], str], after: int) -> None:
+        """Give a fresh tracking code to the (rare) rows after row ``after`` whose code is taken, in the
+        file or already."""
         demand_table = Demand._meta.db_table
         taken = f"""
-            SELECT row_no FROM {TABLE} s WHERE ok AND (
+            SELECT row_no FROM {TABLE} s WHERE ok AND row_no > %s AND (
                 tracking_code IN (SELECT tracking_code FROM {TABLE} GROUP BY tracking_code HAVING COUNT(*) > 1)
                 OR EXISTS (SELECT 1 FROM {demand_table} d WHERE d.tracking_code = s.tracking_code))"""  # noqa: S608
         with connection.cursor() as cursor:
             for _round in range(TRACKING_ROUNDS):
-                cursor.execute(taken)
+                cursor.execute(taken, [after])
                 rows = [r for (r,) in cursor.fetchall()]
                 if not rows:
                     return
@@ -211,44 +228,129 @@ class Staging:
 
     # --- writing ---------------------------------------------------------------------------------
 
-    def copy_into_demands(self, batch_id: int) -> int:
-        """INSERT … SELECT the good rows into ``Demand``, in chunks of row numbers; returns how many."""
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        names = ", ".join((*TICKET_COLUMNS, *CONSTANT_COLUMNS))
-        sql = (
-            f"INSERT INTO {Demand._meta.db_table} ({names}) "  # noqa: S608
-            f"SELECT {', '.join(TICKET_COLUMNS)}, 0, %s, 1, %s, %s, %s FROM {TABLE} "
-            "WHERE ok AND row_no > %s AND row_no <= %s"
-        )
+    def copy_into_demands(self, batch: DemandImport, after: int = 0) -> int:
+        """INSERT … SELECT the good rows after row ``after`` into ``Demand``, in chunks; returns how many."""
         created = 0
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT MAX(row_no) FROM {TABLE}")  # noqa: S608
             last = cursor.fetchone()[0] or 0
-            for start in range(0, last, INSERT_CHUNK):
-                cursor.execute(sql, [False, now, now, batch_id, start, start + INSERT_CHUNK])
+            for start in range(after, last, INSERT_CHUNK):
+                cursor.execute(insert_sql(), insert_params(batch, start, start + INSERT_CHUNK))
                 created += cursor.rowcount
         return created
 
 
-def write_tickets(actor: Any, staging: Staging, result: ImportResult, intake_path: str, new_code: Any) -> DemandImport:
-    """One transaction: the import batch, its tickets, their rollups and one audit record."""
-    with transaction.atomic():
-        if staging.postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        staging.fix_tracking_codes(new_code)
-        batch = DemandImport.objects.create(
-            file_name=result.file_name, sha256=result.sha256, imported_by=actor, org_path=intake_path
-        )
-        batch.count = staging.copy_into_demands(batch.pk)
-        batch.save(update_fields=["count", "updated_at"])
-        rollups.add_new_from_table(TABLE)
-        result.created, result.batch_id = batch.count, batch.pk
-        record(
-            Action.IMPORT,
-            actor=actor,
-            obj=batch,
-            detail=f"导入诉求工单「{result.file_name}」{batch.count} 件"[:200],
-            after=result.as_result(),
-        )
+def insert_sql(on_conflict: str = "") -> str:
+    """INSERT … SELECT of the good staged rows in a range of row numbers into ``Demand``."""
+    names = ", ".join((*TICKET_COLUMNS, *CONSTANT_COLUMNS))
+    return (
+        f"INSERT INTO {Demand._meta.db_table} ({names}) "  # noqa: S608
+        f"SELECT {', '.join(TICKET_COLUMNS)}, 0, %s, 1, %s, %s, %s FROM {TABLE} "
+        f"WHERE ok AND row_no > %s AND row_no <= %s {on_conflict}"
+    )
+
+
+def insert_params(batch: DemandImport, after: int, upto: int) -> list[Any]:
+    """The values of ``insert_sql``: every ticket of a batch is created when the batch is."""
+    now = connection.ops.adapt_datetimefield_value(batch.created_at)
+    return [False, now, now, batch.pk, after, upto]
+
+
+class TicketStream:
+    """Writes each staged chunk of good rows on into ``Demand`` in a second thread, on the same
+    PostgreSQL connection and transaction, while the main thread checks the next chunk.
+
+    Only one chunk is in flight: ``wait`` is called before the connection is used again. A chunk with
+    a row in error stops the stream (the file will be rejected). So does a chunk that conflicts with a
+    ticket (``ON CONFLICT DO NOTHING`` then writes fewer rows than it staged): its rows are taken out
+    again, and ``write_tickets`` writes every row after ``written`` once the file has been checked.
+    """
+
+    def __init__(self, batch: DemandImport) -> None:
+        self.batch = batch
+        self.written = self.created = 0
+        self.running = True
+        self._raw = connection.connection
+        self._sql = insert_sql("ON CONFLICT DO NOTHING")
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="demand-import")
+        self._pending: tuple[Future[int], int, int] | None = None
+
+    def send(self, rows: list[tuple[Any, ...]]) -> None:
+        """Start writing the rows staged after ``written`` up to the last of ``rows``."""
+        if not self.running:
+            return
+        if not all(row[1] for row in rows):
+            self.running = False
+            return
+        upto = rows[-1][0]
+        params = insert_params(self.batch, self.written, upto)
+        self._pending = (self._thread.submit(self._write, params), upto, len(rows))
+
+    def _write(self, params: list[Any]) -> int:
+        with self._raw.cursor() as cursor:
+            cursor.execute(self._sql, params)
+            return int(cursor.rowcount)
+
+    def wait(self) -> None:
+        """Wait for the chunk in flight; if it did not write every row, take its rows out and stop."""
+        if self._pending is None:
+            return
+        future, upto, staged = self._pending
+        self._pending = None
+        written = future.result()
+        if written == staged:
+            self.written, self.created = upto, self.created + written
+            return
+        self.running = False
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {Demand._meta.db_table} d USING {TABLE} s "  # noqa: S608
+                "WHERE d.import_batch_id = %s AND s.row_no > %s AND s.row_no <= %s AND d.number = s.number",
+                [self.batch.pk, self.written, upto],
+            )
+
+    def __enter__(self) -> TicketStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Let the thread end, whatever happened to the chunk in flight, before the transaction does."""
+        self._pending = None
+        self._thread.shutdown(wait=True)
+
+
+def begin_writing(
+    stack: ExitStack, actor: Any, staging: Staging, result: ImportResult, intake_path: str
+) -> DemandImport:
+    """Open the import's transaction on ``stack`` and create its batch. On PostgreSQL tickets then go on
+    into ``Demand`` as their chunks are staged (the stream ends before the transaction does)."""
+    stack.enter_context(transaction.atomic())
+    if staging.postgres:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    batch = DemandImport.objects.create(
+        file_name=result.file_name, sha256=result.sha256, imported_by=actor, org_path=intake_path
+    )
+    if staging.postgres:
+        staging.stream = stack.enter_context(TicketStream(batch))
     return batch
+
+
+def write_tickets(actor: Any, staging: Staging, result: ImportResult, batch: DemandImport, new_code: Any) -> None:
+    """The rest of the import's transaction: the tickets not written yet, their rollups, one audit record."""
+    written = created = 0
+    if staging.stream is not None:
+        staging.stream.wait()
+        written, created = staging.stream.written, staging.stream.created
+    staging.fix_tracking_codes(new_code, written)
+    batch.count = created + staging.copy_into_demands(batch, written)
+    batch.sha256 = result.sha256
+    batch.save(update_fields=["count", "sha256", "updated_at"])
+    rollups.add_new_from_table(TABLE)
+    result.created, result.batch_id = batch.count, batch.pk
+    record(
+        Action.IMPORT,
+        actor=actor,
+        obj=batch,
+        detail=f"导入诉求工单「{result.file_name}」{batch.count} 件"[:200],
+        after=result.as_result(),
+    )

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from luoshi.demands import rollups, services
+from luoshi.demands import imports_store, rollups, services
 from luoshi.demands.choices import Outcome, Satisfaction
 from luoshi.demands.imports import ErrorList, import_demands
 from luoshi.demands.imports_rows import RowChecker
@@ -112,7 +112,9 @@ def _monthly() -> list[tuple]:
     return sorted(DemandMonthRollup.objects.values_list("month", "unit_id", "org_path", *rollups.COUNTS))
 
 
-def test_rollups_of_an_import_equal_a_rebuild_from_raw_tickets(world, tmp_path):
+@pytest.mark.parametrize("chunk", [imports_store.BUFFER_ROWS, 37])
+def test_rollups_of_an_import_equal_a_rebuild_from_raw_tickets(world, tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(imports_store, "BUFFER_ROWS", chunk)
     live(world, SCHEDULES[0], False)
     path = tmp_path / "hotline.csv"
     units = [world.district_a, world.street_a, world.district_b]
