@@ -13,6 +13,8 @@ export of the tickets (12 months, CSV, deterministic), then
   import's phases (read, check and stage; duplicate check; write of tickets and rollups);
 - on PostgreSQL, writes the imported tickets once more by ``INSERT … SELECT`` into a copy of the ticket
   table with its indexes: what storing converted tickets costs the server alone, the floor under any import;
+  and once more into a copy without indexes, building the same indexes afterwards (``CREATE INDEX``, which
+  sorts): the floor of a bulk load that may take the table offline;
 - times ``rates.ranking`` (the three rates and the composite score of every child unit of the root
   for the last month, read from the monthly rollups) and the same figures by one GROUP BY over the
   raw tickets, p50 and p95 over ``--runs`` runs, and checks that both give the same figures.
@@ -28,6 +30,7 @@ import datetime as dt
 import itertools
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -113,10 +116,16 @@ def print_figures(r: Result) -> None:
     print(f"  import / load rate             {import_rate / copy_rate:9.1%}   (target ≥ 25 % of COPY)")
     phases = ", ".join(f"{name} {s[name]:.1f} s" for name in PHASES.values() if name in s)
     print(f"    phases of the import: {phases}")
+    if r.backend == "postgresql":
+        print("    (on PostgreSQL tickets are written while the file is read; write is the rest and the rollups)")
     if "ticket_table" in s:
         floor = r.tickets / s["ticket_table"]
         print(f"  {'INSERT … SELECT into a copy':<30} {s['ticket_table']:9.1f} s  {floor:>10,.0f} tickets/s")
         print(f"    of the ticket table (its indexes, no FK checks, no rollups): {floor / copy_rate:.1%} of COPY")
+    if "bulk_table" in s:
+        bulk = r.tickets / s["bulk_table"]
+        print(f"  {'the same, indexes built after':<30} {s['bulk_table']:9.1f} s  {bulk:>10,.0f} tickets/s")
+        print(f"    (INSERT into a bare copy, then CREATE INDEX for each index): {bulk / copy_rate:.1%} of COPY")
     print(f"  rollup rows: {r.rollup_rows}")
     print(f"  ranking of {r.children} child units of the root, {r.month}:")
     print(f"    from monthly rollups          p50 {r.ranking_ms['p50']:8.1f} ms  p95 {r.ranking_ms['p95']:8.1f} ms")
@@ -252,6 +261,30 @@ def ticket_table_floor() -> float:
     return seconds
 
 
+def bulk_table_floor() -> float:
+    """Seconds for PostgreSQL to write the imported tickets into a copy of the ticket table without
+    indexes and then build the ticket table's indexes on it: the least a bulk load that ends with the
+    same indexed table can cost the server (no constraints checked, no rollups, no Python)."""
+    from django.db import connection, transaction
+
+    from luoshi.demands.models import Demand
+
+    table = Demand._meta.db_table
+    quoted = connection.ops.quote_name(table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = %s", [table])
+        definitions = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"CREATE TABLE bench_bulk (LIKE {quoted} INCLUDING DEFAULTS)")
+        started = time.perf_counter()
+        cursor.execute(f"INSERT INTO bench_bulk SELECT * FROM {quoted}")
+        for number, definition in enumerate(definitions):
+            on_copy = f"INDEX bench_bulk_{number} ON bench_bulk "
+            cursor.execute(re.sub(r"INDEX \S+ ON \S+ ", on_copy, definition, count=1))
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_bulk")
+    return seconds
+
+
 def groupby_figures(parent: Any, period: Any) -> dict[str, Any]:
     """The figures of each child branch by one GROUP BY over the raw tickets (the reference)."""
     from django.db.models.functions import Substr
@@ -328,6 +361,8 @@ def worker(args: argparse.Namespace) -> None:
     if args.worker == "postgresql":
         log("  writing the tickets again into a copy of the ticket table …")
         result.seconds["ticket_table"] = round(ticket_table_floor(), 2)
+        log("  … and into a bare copy, building its indexes afterwards …")
+        result.seconds["bulk_table"] = round(bulk_table_floor(), 2)
     result.rollup_rows = {"daily": DemandRollup.objects.count(), "monthly": DemandMonthRollup.objects.count()}
     analyze()
     log("  ranking …")
