@@ -52,6 +52,11 @@ def _ticket_defaults() -> dict[str, Any]:
     return {f.attname: f.get_default() for f in Demand._meta.concrete_fields}
 
 
+def _month(d: Ticket) -> dt.date:
+    """The first day of the month a ticket was received, on the local calendar."""
+    return timezone.localtime(d.received_at).date().replace(day=1)
+
+
 def new_ticket(**values: Any) -> Ticket:
     return Ticket(**{**_ticket_defaults(), **values})
 
@@ -65,28 +70,29 @@ def _phone_keys(phone: str) -> tuple[str, str]:
 class Quality:
     """How a handler or company performs: shares late, unresolved, 不满意 and 基本满意.
 
-    Failures are spread evenly (error diffusion with jitter) so that each month shows the profile.
+    Failures are spread evenly within each month of receipt (error diffusion from a half): of n tickets
+    judged in a month, round(n × share) fail, so each month's rates show the profile, even for a company
+    with a handful of tickets that month.
     """
 
     late: float
     unresolved: float
     unsatisfied: float
     basic: float = 0.15
-    debts: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    debts: dict[tuple[int, dt.date], float] = field(default_factory=dict)
 
-    def fails(self, which: int, rng: random.Random) -> bool:
+    def fails(self, which: int, month: dt.date) -> bool:
         share = (self.late, self.unresolved, self.unsatisfied)[which]
-        self.debts[which] += share * rng.uniform(0.5, 1.5)
-        if self.debts[which] >= 1:
-            self.debts[which] -= 1
-            return True
-        return False
+        debt = self.debts.get((which, month), 0.5) + share
+        failed = debt >= 1 - 1e-9  # 0.5 + 0.1 × 5 sums to 0.9999…
+        self.debts[(which, month)] = debt - 1 if failed else debt
+        return failed
 
 
 PROFILES = {
     texts.RED: (0.0, 0.01, 0.01),
     texts.GOOD: (0.02, 0.08, 0.08),
-    texts.SLOW: (0.12, 0.08, 0.08),
+    texts.SLOW: (0.20, 0.08, 0.08),
     texts.UNRESOLVED: (0.02, 0.30, 0.12),
     texts.DISLIKED: (0.02, 0.08, 0.32),
     texts.POOR: (0.10, 0.30, 0.32),
@@ -264,6 +270,10 @@ class TicketMaker:
         roots = list(texts.ROOT_WEIGHTS)
         self.roots = [r for r in roots if r in setup.categories]
         self.root_weights = [texts.ROOT_WEIGHTS[r] for r in self.roots]
+        by_company: dict[int, list[Estate]] = {}
+        for estate in setup.estates:
+            by_company.setdefault(estate.project.company_id, []).append(estate)
+        self.companies = list(by_company.values())
 
     # the ticket as filed
 
@@ -272,7 +282,8 @@ class TicketMaker:
         root = rng.choices(self.roots, self.root_weights)[0]
         category = rng.choice(setup.categories[root])
         title, content, kind = rng.choice(texts.TEXTS[category.name])
-        estate = rng.choice(setup.estates) if root == texts.PROPERTY_ROOT and setup.estates else None
+        # The company first, then one of its estates: every company gets its share of tickets each month.
+        estate = rng.choice(rng.choice(self.companies)) if root == texts.PROPERTY_ROOT and self.companies else None
         if estate is not None:
             handler, quality = estate.handler, estate.quality
         elif rng.random() < 0.12 and setup.departments:
@@ -407,7 +418,7 @@ class TicketMaker:
         self._event(d, at, None, EK.ESCALATED, note="超过办结时限，自动督办。")
 
     def _respond(self, d: Ticket, ctx: Context, judged: bool) -> None:
-        late = judged and ctx.quality.fails(0, self.rng)
+        late = judged and ctx.quality.fails(0, _month(d))
         if late:
             assert d.respond_due is not None
             t = self._later(d.respond_due + dt.timedelta(minutes=30), 30, 1800)
@@ -445,7 +456,7 @@ class TicketMaker:
     def _finish(self, d: Ticket, ctx: Context, start: dt.datetime, outcome: str | None = None) -> None:
         assert d.resolve_due is not None
         if outcome is None:
-            outcome = Outcome.UNRESOLVED if ctx.quality.fails(1, self.rng) else Outcome.RESOLVED
+            outcome = Outcome.UNRESOLVED if ctx.quality.fails(1, _month(d)) else Outcome.RESOLVED
         if d.resolve_due + dt.timedelta(days=3) < self.now and self.rng.random() < 0.03:
             t = d.resolve_due + dt.timedelta(hours=self.rng.uniform(2, 72))
             d.finished_on_time = False
@@ -463,7 +474,7 @@ class TicketMaker:
     def _call_back(self, d: Ticket, ctx: Context, satisfaction: str | None = None) -> None:
         assert d.finished_at is not None
         if satisfaction is None:
-            if ctx.quality.fails(2, self.rng):
+            if ctx.quality.fails(2, _month(d)):
                 satisfaction = Satisfaction.UNSATISFIED
             else:
                 basic = self.rng.random() < ctx.quality.basic

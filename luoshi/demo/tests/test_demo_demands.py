@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from fractions import Fraction
 from io import StringIO
 from typing import Any
 
@@ -22,6 +23,8 @@ from luoshi.demands import rates, rollups
 from luoshi.demands.choices import DemandEventKind, DemandState
 from luoshi.demands.models import Company, Demand, DemandEvent, DemandExtension, DemandRollup, Project
 from luoshi.demo.demand_summary import last_month
+from luoshi.demo.demand_texts import DISLIKED, POOR, SLOW
+from luoshi.demo.demands import PROFILES, Quality
 from luoshi.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +168,13 @@ def test_the_ranking_of_districts_for_last_month_has_figures(demo: str) -> None:
     assert len(scored) >= 12
     assert len({r.score for r in scored}) > 5
     assert sum(1 for r in rows if r.lowest) == 3
+
+
+@pytest.mark.parametrize("shares", [PROFILES[DISLIKED], PROFILES[SLOW], PROFILES[POOR], (0.1, 0.25, 0.07)])
+def test_failures_follow_the_profile_within_every_month(shares: tuple[float, float, float]) -> None:
+    quality = Quality(*shares)
+    for n in range(1, 60):
+        month = dt.date(2000 + n, 1, 1)
+        for which, share in enumerate(shares):
+            failed = sum(quality.fails(which, month) for _ in range(n))
+            assert failed == int(Fraction(1, 2) + n * Fraction(str(share))), (shares, which, n)
