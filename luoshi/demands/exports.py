@@ -21,6 +21,7 @@ from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.demands import queries
 from luoshi.demands.filters import DemandFilterSet
 from luoshi.demands.models import Demand
+from luoshi.jobs.exports import Progress, counted
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLE = gettext_lazy("诉求工单")
@@ -44,6 +45,8 @@ HEADERS = (
     gettext_lazy("督办"),
 )
 CHUNK = 2000
+NOUN = gettext_lazy("工单")
+EXPORT_KIND = "demands.export"
 
 
 def _local(value: Any) -> str:
@@ -85,20 +88,20 @@ def filtered_demands(user: Any, params: QueryDict) -> QuerySet[Demand]:
     return filterset.qs.order_by("-received_at", "-id")
 
 
-def write_demands(demands: QuerySet[Demand], target: IO[bytes]) -> int:
+def write_demands(demands: QuerySet[Demand], target: IO[bytes], progress: Progress | None = None) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(SHEET_TITLE))
     sheet.append([str(h) for h in HEADERS])
     count = 0
-    for count, row in enumerate(export_rows(demands), start=1):  # noqa: B007
+    for count, row in enumerate(counted(export_rows(demands), NOUN, progress), start=1):  # noqa: B007
         sheet.append(row)
     workbook.save(target)
     return count
 
 
-def export_for_user(user: Any, params: QueryDict, target: IO[bytes]) -> int:
+def export_for_user(user: Any, params: QueryDict, target: IO[bytes], progress: Progress | None = None) -> int:
     """导出诉求工单: the filtered tickets the user may export; the export is audited."""
-    count = write_demands(filtered_demands(user, params), target)
+    count = write_demands(filtered_demands(user, params), target, progress)
     applied = {k: params.getlist(k) for k in params if k in DemandFilterSet.base_filters}
     record(
         Action.EXPORT,
@@ -111,7 +114,12 @@ def export_for_user(user: Any, params: QueryDict, target: IO[bytes]) -> int:
     return count
 
 
+def download_name() -> str:
+    return _("诉求工单-{date}.xlsx").format(date=f"{timezone.localdate():%Y%m%d}")
+
+
 def export_response(user: Any, params: QueryDict) -> FileResponse:
+    """The export written in the request (short lists)."""
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so removes) it once sent
     try:
         export_for_user(user, params, target)
@@ -119,5 +127,4 @@ def export_response(user: Any, params: QueryDict) -> FileResponse:
         target.close()
         raise
     target.seek(0)
-    filename = _("诉求工单-{date}.xlsx").format(date=f"{timezone.localdate():%Y%m%d}")
-    return FileResponse(target, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    return FileResponse(target, as_attachment=True, filename=download_name(), content_type=XLSX_TYPE)

@@ -1,4 +1,5 @@
-"""Background jobs of citizen demands: importing a hotline export stored under MEDIA_ROOT/imports/."""
+"""Background jobs of citizen demands: importing a hotline export stored under MEDIA_ROOT/imports/, and
+exporting a long filtered list."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from luoshi.core.errors import NotAllowed
 from luoshi.core.uploads import CheckedUpload
+from luoshi.demands import exports
 from luoshi.demands.imports import import_demands
+from luoshi.jobs.exports import run_export
 from luoshi.jobs.models import Job
 from luoshi.jobs.runner import JobContext, JobFailed
 from luoshi.jobs.tasks import queue_upload, stored_upload
@@ -38,3 +41,8 @@ def import_demands_job(ctx: JobContext) -> dict[str, Any]:
     if not result.ok:
         raise JobFailed(result.summary(), [error.as_dict() for error in result.errors])
     return {**result.as_result(), "message": result.summary()}
+
+
+def export_demands_job(ctx: JobContext) -> dict[str, Any]:
+    """The job body of a long export: the list page's filters, applied for the job's owner as of now."""
+    return run_export(ctx, exports.export_for_user, exports.download_name())

@@ -29,6 +29,7 @@ from luoshi.demands.choices import DemandState
 from luoshi.demands.filters import DemandFilterSet
 from luoshi.demands.imports import importer_tops
 from luoshi.demands.models import Demand, DemandExtension
+from luoshi.jobs.exports import export_or_queue
 from luoshi.problems import forms as pforms
 from luoshi.problems import queries as problem_queries
 from luoshi.problems import services as problem_services
@@ -102,10 +103,20 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 
 
 def demand_export(request: HttpRequest) -> HttpResponseBase:
-    """Excel export of the filtered list (same FilterSet as the page), audited, phones masked."""
+    """Excel export of the filtered list (same FilterSet as the page), audited, phones masked; a long
+    list is written by a job whose page offers the file."""
     require_view(request.user)
+    user, query = request.user, request.GET
     try:
-        return exports.export_response(request.user, request.GET)
+        count = exports.filtered_demands(user, query).count()
+        return export_or_queue(
+            request,
+            count=count,
+            noun=exports.NOUN,
+            kind=exports.EXPORT_KIND,
+            body="luoshi.demands.jobs.export_demands_job",
+            inline=lambda: exports.export_response(user, query),
+        )
     except RuleViolation as exc:
         messages.error(request, str(exc))
         return redirect("demands:list")

@@ -11,11 +11,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.module_loading import import_string
-from huey.contrib.djhuey import db_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from luoshi.core.uploads import CheckedUpload
 from luoshi.jobs.models import Job
 from luoshi.jobs.runner import create_job, run_job
+from luoshi.jobs.schedule import local_crontab
 
 
 @db_task()
@@ -50,3 +51,11 @@ def stored_upload(job: Job) -> Iterator[IO[bytes]]:
             yield fileobj
     finally:
         default_storage.delete(job.params["file"])
+
+
+@db_periodic_task(local_crontab(minute="30", hour="3"), name="jobs.expire_exports")
+def expire_exports_daily() -> None:
+    """Every day at 03:30 (Asia/Shanghai): workbooks of exports finished a week ago are deleted."""
+    from luoshi.jobs.exports import expire_exports  # exports queue jobs through this module
+
+    expire_exports()

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from luoshi.jobs.exports import XLSX_TYPE, export_file
 from luoshi.jobs.models import Job, JobStatus
 from luoshi.jobs.runner import live_progress
 
@@ -28,6 +30,7 @@ def status_context(job: Job) -> dict[str, Any]:
     message = result.get("message", "") if isinstance(result, dict) else ""
     return {
         "job": job,
+        "download": export_file(job),
         "running": running,
         "errors": errors[:ERRORS_SHOWN],
         "error_total": len(errors),
@@ -54,3 +57,15 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "jobs/_status.html", status_context(_own_job(request, pk)))
+
+
+@login_required
+@require_GET
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The workbook an export job wrote, for the job's owner, while it is kept."""
+    job = _own_job(request, pk)
+    found = export_file(job)
+    if found is None:
+        raise Http404
+    stored, name = found
+    return FileResponse(default_storage.open(stored, "rb"), as_attachment=True, filename=name, content_type=XLSX_TYPE)

@@ -25,11 +25,15 @@ from luoshi.access.roles import Perm
 from luoshi.audit.models import Action
 from luoshi.audit.services import record
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.jobs.exports import Progress, counted, run_export
+from luoshi.jobs.runner import JobContext
 from luoshi.problems.choices import Kind, Light, MeasureState, Severity, State
 from luoshi.problems.filters import ProblemFilterSet
 from luoshi.problems.models import Measure, Problem
 
 SHEET_TITLE = gettext_lazy("问题清单")
+NOUN = gettext_lazy("问题")
+EXPORT_KIND = "problems.export"
 CHUNK = 2000
 
 
@@ -146,7 +150,7 @@ def _header_cells(sheet: Any) -> list[WriteOnlyCell]:
     return cells
 
 
-def write_problems(queryset: QuerySet[Problem], target: IO[bytes]) -> int:
+def write_problems(queryset: QuerySet[Problem], target: IO[bytes], progress: Progress | None = None) -> int:
     """Write the problems to ``target`` as .xlsx (write-only mode); return how many rows were written."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(SHEET_TITLE))
@@ -155,7 +159,7 @@ def write_problems(queryset: QuerySet[Problem], target: IO[bytes]) -> int:
     sheet.freeze_panes = "A2"
     sheet.append(_header_cells(sheet))
     count = 0
-    for count, row in enumerate(export_values(queryset), start=1):  # noqa: B007
+    for count, row in enumerate(counted(export_values(queryset), NOUN, progress), start=1):  # noqa: B007
         sheet.append(row)
     sheet.auto_filter = AutoFilter(ref=f"A1:{get_column_letter(len(COLUMNS))}{count + 1}")
     workbook.save(target)
@@ -177,10 +181,10 @@ def filtered_problems(user: Any, params: QueryDict) -> tuple[QuerySet[Problem], 
     return filterset.qs, applied
 
 
-def export_for_user(user: Any, params: QueryDict, target: IO[bytes]) -> int:
+def export_for_user(user: Any, params: QueryDict, target: IO[bytes], progress: Progress | None = None) -> int:
     """导出问题清单: the rows the user may export under the given filters; the export is audited."""
     queryset, applied = filtered_problems(user, params)
-    count = write_problems(queryset, target)
+    count = write_problems(queryset, target, progress)
     record(
         Action.EXPORT,
         actor=user,
@@ -207,3 +211,12 @@ def export_all(target: IO[bytes], campaign_id: int | None = None, operator: str 
         after={"filters": {"campaign": [str(campaign_id)]} if campaign_id else {}, "rows": count},
     )
     return count
+
+
+def download_name() -> str:
+    return _("问题清单-{date}.xlsx").format(date=f"{timezone.localdate():%Y%m%d}")
+
+
+def export_problems_job(ctx: JobContext) -> dict[str, Any]:
+    """The job body of a long export: the list page's filters, applied for the job's owner as of now."""
+    return run_export(ctx, export_for_user, download_name())

@@ -7,36 +7,16 @@ autodiscovery and enqueues the sweep at 01:00 in the project's time zone (Asia/S
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task
+from huey.contrib.djhuey import db_periodic_task
 
 from luoshi.jobs.models import Job
 from luoshi.jobs.runner import JobContext, create_job, run_job
+from luoshi.jobs.schedule import local_crontab
 from luoshi.problems import services
 
 JOB_KIND = "problems.refresh_lights"
-
-
-def local_crontab(**fields: str) -> Callable[[dt.datetime], bool]:
-    """A huey ``crontab`` read on the project's wall clock (``TIME_ZONE``), whatever clock huey keeps.
-
-    Huey hands periodic tests a naive UTC time when ``utc`` is on (its default), so a plain
-    ``crontab(hour="1")`` would fire at 09:00 in Shanghai.
-    """
-    matches = crontab(strict=True, **fields)
-    zone = ZoneInfo(settings.TIME_ZONE)
-
-    def validate(moment: dt.datetime) -> bool:
-        if HUEY.utc:
-            moment = moment.replace(tzinfo=dt.UTC).astimezone(zone).replace(tzinfo=None)
-        return bool(matches(moment))
-
-    return validate
 
 
 def run_refresh_lights(on: dt.date | None = None, owner: Any = None) -> Job:

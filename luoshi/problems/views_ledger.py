@@ -10,11 +10,10 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,6 +23,7 @@ from luoshi.access.roles import Perm
 from luoshi.campaigns.models import Campaign
 from luoshi.campaigns.queries import get_visible_campaign_or_404, visible_campaigns
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.jobs.exports import export_or_queue
 from luoshi.problems import exports, imports
 
 XLSX_TYPE = imports.XLSX["xlsx"]
@@ -90,16 +90,30 @@ def ledger_template(request: HttpRequest) -> HttpResponseBase:
 
 @require_GET
 def ledger_export(request: HttpRequest) -> HttpResponseBase:
-    """导出 Excel: the problems the user may export, with the list page's filters; streamed from a temp file."""
+    """导出 Excel: the problems the user may export, with the list page's filters; a long list is written
+    by a job whose page offers the file."""
+    user, query = request.user, request.GET
+    try:
+        queryset, _applied = exports.filtered_problems(user, query)
+        return export_or_queue(
+            request,
+            count=queryset.count(),
+            noun=exports.NOUN,
+            kind=exports.EXPORT_KIND,
+            body="luoshi.problems.exports.export_problems_job",
+            inline=lambda: _export_now(user, query),
+        )
+    except RuleViolation as exc:
+        return render(request, "problems/ledger/export_error.html", {"message": str(exc)}, status=400)
+
+
+def _export_now(user: Any, query: QueryDict) -> FileResponse:
+    """The export written in the request (short lists), streamed from a temp file."""
     target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so removes) it once sent
     try:
-        exports.export_for_user(request.user, request.GET, target)
-    except RuleViolation as exc:
-        target.close()
-        return render(request, "problems/ledger/export_error.html", {"message": str(exc)}, status=400)
+        exports.export_for_user(user, query, target)
     except BaseException:
         target.close()
         raise
     target.seek(0)
-    filename = gettext("问题清单-{date}.xlsx").format(date=f"{timezone.localdate():%Y%m%d}")
-    return FileResponse(target, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    return FileResponse(target, as_attachment=True, filename=exports.download_name(), content_type=XLSX_TYPE)

@@ -20,6 +20,8 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.http.response import HttpResponseBase
@@ -36,7 +38,7 @@ from luoshi.demands import services as demand_services
 from luoshi.demands.models import Category as DemandCategory
 from luoshi.demands.models import Demand, DemandChannel, DemandExtension
 from luoshi.extract.types import Extraction, Mention
-from luoshi.jobs.models import Job
+from luoshi.jobs.models import Job, JobStatus
 from luoshi.jobs.runner import create_job
 from luoshi.orgs import services as org_services
 from luoshi.orgs.jobs import IMPORT_KIND
@@ -279,6 +281,15 @@ class Seed:
     @cached_property
     def job(self) -> Job:
         return create_job(HIDDEN_JOB, IMPORT_KIND, owner=self.world.office_a)
+
+    @cached_property
+    def export_job(self) -> Job:
+        """A finished export of district A's office, its workbook kept for download."""
+        job = create_job(HIDDEN_JOB, "demands.export", owner=self.world.office_a)
+        stored = default_storage.save("exports/scope-matrix.xlsx", ContentFile(b"PK\x03\x04 workbook"))
+        job.status, job.result = JobStatus.SUCCEEDED, {"file": stored, "name": "导出.xlsx", "rows": 1}
+        job.save()
+        return job
 
     @cached_property
     def account(self) -> Any:
@@ -562,6 +573,7 @@ PAGE_OBJECTS: dict[str, ObjectBuilder] = {
     "campaigns:item_delete": _item("channels"),
     "jobs:detail": _job(),
     "jobs:status": _job(),
+    "jobs:download": lambda s: ObjectCase({"pk": s.export_job.pk}, "office_a", outsiders=(*DISTRICT_B, "office_city")),
     "orgs:detail": _unit("liaison_a"),
     "orgs:children": _unit("liaison_a"),
     "orgs:create_child": _unit(),

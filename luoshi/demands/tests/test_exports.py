@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -13,6 +14,8 @@ from openpyxl import load_workbook
 from luoshi.audit.models import Action, AuditEvent
 from luoshi.demands.choices import DemandState
 from luoshi.demands.tests.lifecycle import NAME, PHONE, dispatched, received, signed
+from luoshi.jobs import exports as job_exports
+from luoshi.jobs.models import Job, JobStatus
 from luoshi.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -74,4 +77,55 @@ def test_export_with_a_bad_filter_goes_back_to_the_list(client: Client, world: W
     response = export(client, world.office_city, unit="987654")
     assert response.status_code == 302
     assert response["Location"] == reverse("demands:list")
+    assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_long_list_is_exported_by_a_job_whose_page_offers_the_file(
+    client: Client, world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.LUOSHI_EXPORT_INLINE_ROWS = 1
+    mine = [signed(world, title="电梯"), signed(world, title="噪音")]
+    dispatched(world, unit=world.district_b, title="路灯")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = export(client, world.office_a)
+    job = Job.objects.get(kind="demands.export")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.result is not None
+    assert (job.owner, job.status, job.result["rows"]) == (world.office_a, JobStatus.SUCCEEDED, 2)
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert reverse("jobs:download", args=[job.pk]) in page
+    table = rows(client.get(reverse("jobs:download", args=[job.pk])))
+    assert sorted(r[0] for r in table[1:]) == sorted(d.number for d in mine)
+    assert (AuditEvent.objects.get(action=Action.EXPORT, object_type="demands.demand").after or {})["rows"] == 2
+
+
+def test_a_job_exports_with_its_owners_scope_and_filters(
+    client: Client, world: World, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.LUOSHI_EXPORT_INLINE_ROWS = 1
+    working = [signed(world, title="电梯"), signed(world, title="路灯")]
+    received(world, title="噪音")
+    with django_capture_on_commit_callbacks(execute=True):
+        export(client, world.office_city, state=DemandState.SIGNED)
+    job = Job.objects.get(kind="demands.export")
+    assert job.params["query"] == {"state": [DemandState.SIGNED]}
+    table = rows(client.get(reverse("jobs:download", args=[job.pk])))
+    assert sorted(r[0] for r in table[1:]) == sorted(d.number for d in working)
+    client.force_login(world.office_b)
+    assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 404
+
+
+def test_more_rows_than_a_sheet_holds_are_refused_with_the_count(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(job_exports, "SHEET_ROWS", 1)
+    signed(world)
+    signed(world)
+    response = export(client, world.office_city)
+    assert response.status_code == 302
+    (message,) = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "2 条" in message
+    assert "分批导出" in message
+    assert not Job.objects.exists()
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()

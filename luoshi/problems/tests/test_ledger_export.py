@@ -12,6 +12,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from luoshi.audit.models import Action, AuditEvent
+from luoshi.jobs import exports as job_exports
+from luoshi.jobs.models import Job, JobStatus
 from luoshi.problems import services
 from luoshi.problems.exports import HEADERS
 from luoshi.problems.models import Problem
@@ -145,3 +147,30 @@ def test_export_command_writes_every_problem_and_is_audited(world, tmp_path):
     assert event.actor_name.startswith("系统命令")
     assert event.after == {"filters": {"campaign": [str(world.campaign.pk)]}, "rows": 2}
     assert Problem.objects.count() == 2
+
+
+def test_long_list_is_exported_by_a_job_with_the_same_filters(
+    world, client, settings, django_capture_on_commit_callbacks
+):
+    settings.LUOSHI_EXPORT_INLINE_ROWS = 1
+    new_problem(world, title="东城的问题")
+    new_problem(world, title="东城街道的问题", unit=world.street_a)
+    new_problem(world, title="西城的问题", unit=world.district_b, actor=world.liaison_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = download(client, world.office_city, unit=str(world.district_a.pk))
+    job = Job.objects.get(kind="problems.export")
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.result is not None
+    assert (job.status, job.result["rows"]) == (JobStatus.SUCCEEDED, 2)
+    assert titles(client.get(reverse("jobs:download", args=[job.pk]))) == {"东城的问题", "东城街道的问题"}
+    assert (AuditEvent.objects.get(action=Action.EXPORT, object_type="problems.problem").after or {})["rows"] == 2
+
+
+def test_more_rows_than_a_sheet_holds_are_refused(world, client, monkeypatch):
+    monkeypatch.setattr(job_exports, "SHEET_ROWS", 1)
+    new_problem(world, title="东城的问题")
+    new_problem(world, title="西城的问题", unit=world.district_b, actor=world.liaison_b)
+    response = download(client, world.office_city)
+    assert response.status_code == 400
+    assert "分批导出" in response.content.decode()
+    assert not Job.objects.exists()

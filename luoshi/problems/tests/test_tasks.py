@@ -12,9 +12,10 @@ from django.core.management import CommandError, call_command
 from huey.contrib.djhuey import HUEY
 
 from luoshi.jobs.models import Job, JobStatus
+from luoshi.jobs.schedule import local_crontab
 from luoshi.problems.choices import Light
 from luoshi.problems.models import Problem
-from luoshi.problems.tasks import JOB_KIND, local_crontab, refresh_lights_daily, run_refresh_lights
+from luoshi.problems.tasks import JOB_KIND, refresh_lights_daily, run_refresh_lights
 from luoshi.testing.problems import new_problem
 from luoshi.testing.world import World
 
