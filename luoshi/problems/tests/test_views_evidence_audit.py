@@ -1,12 +1,15 @@
-"""Every evidence download is audited (who, which file, which problem); a refused one leaves no trace."""
+"""Every evidence download is audited (who, which file, which problem); a refused one leaves no trace, and no
+URL serves stored files around it."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import Resolver404, URLResolver, reverse
+from django.urls.resolvers import RegexPattern
 
 from luoshi.audit.models import Action, AuditEvent
 from luoshi.problems import services
@@ -72,3 +75,14 @@ def test_missing_file_is_404_and_writes_nothing(client: Client, world: World, ev
     last = AuditEvent.objects.latest("seq").seq
     assert client.get(reverse("problems:evidence", args=[evidence.pk])).status_code == 404
     assert not AuditEvent.objects.filter(seq__gt=last).exists()
+
+
+def test_stored_files_are_not_served_by_path_even_in_debug(evidence: Evidence, settings: Any) -> None:
+    settings.DEBUG = True
+    urls = importlib.reload(importlib.import_module("luoshi.urls"))
+    try:
+        with pytest.raises(Resolver404):
+            URLResolver(RegexPattern(r"^/"), urls).resolve(f"{settings.MEDIA_URL}{evidence.file.name}")
+    finally:
+        settings.DEBUG = False
+        importlib.reload(urls)
