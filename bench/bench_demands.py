@@ -15,6 +15,8 @@ export of the tickets (12 months, CSV, deterministic), then
   table with its indexes: what storing converted tickets costs the server alone, the floor under any import;
   and once more into a copy without indexes, building the same indexes afterwards (``CREATE INDEX``, which
   sorts): the floor of a bulk load that may take the table offline;
+- times the import's Python work alone on the file's first 40,000 rows (reading, checking and
+  converting; of that the encryption of personal data), in µs of one core a ticket;
 - times ``rates.ranking`` (the three rates and the composite score of every child unit of the root
   for the last month, read from the monthly rollups) and the same figures by one GROUP BY over the
   raw tickets, p50 and p95 over ``--runs`` runs, and checks that both give the same figures.
@@ -55,6 +57,7 @@ class Result:
     tickets: int = 0
     file_mb: float = 0.0
     seconds: dict[str, float] = field(default_factory=dict)
+    per_ticket_us: dict[str, float] = field(default_factory=dict)
     ranking_ms: dict[str, float] = field(default_factory=dict)
     groupby_ms: dict[str, float] = field(default_factory=dict)
     rollup_rows: dict[str, int] = field(default_factory=dict)
@@ -118,6 +121,10 @@ def print_figures(r: Result) -> None:
     print(f"    phases of the import: {phases}")
     if r.backend == "postgresql":
         print("    (on PostgreSQL tickets are written while the file is read; write is the rest and the rollups)")
+    if r.per_ticket_us:
+        us, budget = r.per_ticket_us, 1e6 / (0.25 * copy_rate)
+        print(f"    one core a ticket: read {us['read']} µs, check and convert {us['check']} µs (encryption,")
+        print(f"    index and mask {us['crypto']} µs of it); 25 % of the load rate leaves {budget:.1f} µs a ticket")
     if "ticket_table" in s:
         floor = r.tickets / s["ticket_table"]
         print(f"  {'INSERT … SELECT into a copy':<30} {s['ticket_table']:9.1f} s  {floor:>10,.0f} tickets/s")
@@ -243,6 +250,40 @@ def import_file(actor: Any, path: Path) -> dict[str, float]:
     return {"import": round(time.perf_counter() - started, 2), **seconds}
 
 
+COST_ROWS = 40_000
+
+
+def python_cost(actor: Any, path: Path, rows: int = COST_ROWS) -> dict[str, float]:
+    """Microseconds of one core a ticket for the import's Python work, on the file's first ``rows`` rows:
+    reading and parsing the CSV, then checking and converting each row (``RowChecker.check``, nothing
+    staged), and of the latter the personal data's encryption, index and mask alone."""
+    from luoshi.core import crypto
+    from luoshi.demands.imports import ErrorList, header_positions, open_csv
+    from luoshi.demands.imports_rows import RowChecker
+
+    with path.open("rb") as fh:
+        source = open_csv(fh)
+        checker = RowChecker(actor, header_positions(source.header), ErrorList())
+        started = time.perf_counter()
+        sample = list(itertools.islice(source.rows, rows))
+        read = time.perf_counter() - started
+        started = time.perf_counter()
+        for number, values in sample:
+            checker.check(number, values)
+        check = time.perf_counter() - started
+    started = time.perf_counter()
+    for _ in range(len(sample)):
+        crypto.encrypt("张三丰")
+        crypto.encrypt("13812341234")
+        crypto.blind_index("13812341234")
+        crypto.mask_phone("13812341234")
+    crypto_seconds = time.perf_counter() - started
+    return {
+        name: round(value * 1e6 / len(sample), 1)
+        for name, value in {"read": read, "check": check, "crypto": crypto_seconds}.items()
+    }
+
+
 def ticket_table_floor() -> float:
     """Seconds for PostgreSQL to write the imported tickets, already converted, into a copy of the ticket
     table with all its indexes and constraints (no foreign-key checks, no rollups, no Python): what storing
@@ -355,8 +396,10 @@ def worker(args: argparse.Namespace) -> None:
     city, path = build(args, result, folder)
     log("  loading the file into a staging table …")
     result.seconds["copy"] = round(load_reference(path), 2)
+    importer = _importer(city)
+    result.per_ticket_us = python_cost(importer, path)
     log("  importing …")
-    result.seconds.update(import_file(_importer(city), path))
+    result.seconds.update(import_file(importer, path))
     result.tickets = Demand.objects.count()
     if args.worker == "postgresql":
         log("  writing the tickets again into a copy of the ticket table …")
