@@ -42,6 +42,7 @@ SNIFF_BYTES = 64 * 1024
 READ_BUFFER = 1 << 20
 CSV_TYPE = "text/csv"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_TYPES = {"csv": CSV_TYPE, "txt": CSV_TYPE, "xlsx": XLSX_TYPE}
 
 
 @dataclass(frozen=True)
@@ -402,38 +403,19 @@ def max_upload_bytes() -> int:
 
 
 def check_import_upload(upload: Any) -> Any:
-    """A .xlsx checked like every upload, or a .csv that is text in UTF-8 or GB18030, within the size limit."""
-    from pathlib import PurePath
-
+    """A .xlsx or a .csv (text in UTF-8 or GB18030) within the size limit, checked by the checker of every upload."""
     from luoshi.core.errors import RuleViolation
-    from luoshi.core.uploads import CheckedUpload, check_upload
+    from luoshi.core.uploads import check_upload, extension_of, file_name
 
-    limit = max_upload_bytes()
-    name = PurePath(upload.name or "").name[:200]
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext == "xlsx":
-        return check_upload(upload, {"xlsx": XLSX_TYPE}, max_bytes=limit)
-    if ext not in ("csv", "txt"):
-        raise RuleViolation(_("文件「{name}」类型不支持，只接受 .csv 或 .xlsx。").format(name=name))
-    if not upload.size:
-        raise RuleViolation(_("文件「{name}」是空文件。").format(name=name))
-    if upload.size > limit:
-        message = _("文件「{name}」大小 {size} MB，超过上限 {limit} MB。")
-        raise RuleViolation(message.format(name=name, size=upload.size // 2**20, limit=limit // 2**20))
-    upload.seek(0)
-    head = upload.read(SNIFF_BYTES)
-    upload.seek(0)
-    try:
-        _encoding(head)
-    except FileRejected as exc:
-        raise RuleViolation(exc.error.message) from exc
-    if b"\x00" in head:
-        raise RuleViolation(_("文件「{name}」不是文本格式的 CSV。").format(name=name))
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return CheckedUpload(name, ext, CSV_TYPE, upload.size, digest.hexdigest())
+    if extension_of(file_name(upload)) in ("csv", "txt") and upload.size:
+        upload.seek(0)
+        head = upload.read(SNIFF_BYTES)
+        upload.seek(0)
+        try:
+            _encoding(head)
+        except FileRejected as exc:
+            raise RuleViolation(exc.error.message) from exc
+    return check_upload(upload, IMPORT_TYPES, max_bytes=max_upload_bytes())
 
 
 def template_workbook() -> bytes:

@@ -17,7 +17,6 @@ track: these are unverifiable, with the reason.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +25,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from luoshi.campaigns.models import Campaign
+from luoshi.core.errors import RuleViolation
+from luoshi.core.patterns import compile_user_pattern
 from luoshi.orgs.models import Unit
 from luoshi.reports import services
 from luoshi.reports.choices import Approx, MeasureKey, Verdict
@@ -121,8 +122,8 @@ def match_rule(
         if rule.unit_list and figure.unit not in rule.unit_list:
             continue
         try:
-            pattern = re.compile(rule.pattern)
-        except re.error:
+            pattern = compile_user_pattern(rule.pattern)
+        except RuleViolation:
             continue
         near = [_own(m.span(), (start, end), rivals) for m in pattern.finditer(words)]
         if steered and pattern.search(figure.subject):

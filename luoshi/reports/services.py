@@ -8,18 +8,13 @@ A clerk's correction of a figure keeps the extractor's values beside it and is a
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import math
-import re
 import uuid
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Any
 
-import filetype
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +29,7 @@ from luoshi.audit.services import record, record_change, snapshot
 from luoshi.campaigns.models import Campaign
 from luoshi.core import paths
 from luoshi.core.errors import Conflict, RuleViolation
+from luoshi.core.patterns import compile_user_pattern
 from luoshi.core.uploads import CheckedUpload, check_upload
 from luoshi.extract import api as extractor
 from luoshi.extract.types import Extraction, Mention, UnreadableDocument
@@ -56,8 +52,6 @@ BINARY_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 REPORT_TYPES = {**TEXT_TYPES, **BINARY_TYPES}
-DOCX_MAX_UNPACKED = 100 * 1024 * 1024
-DOCX_MAX_RATIO = 200
 CHANGE_UNITS = ("%", "个百分点", "倍")
 RULE_FIELDS = ("pattern", "units", "measure", "order", "note")
 REPORT_UNAUDITED = ("file", "text")
@@ -66,64 +60,9 @@ REPORT_UNAUDITED = ("file", "text")
 # --- checking uploads -----------------------------------------------------------------------------
 
 
-def _refuse(name: str, reason: str) -> RuleViolation:
-    return RuleViolation(_("文件「{name}」{reason}").format(name=name, reason=reason))
-
-
-def _check_text(upload: UploadedFile, name: str) -> None:
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    if b"\x00" in head or filetype.guess(head) is not None:
-        raise _refuse(name, _("不是文本文件，请上传 UTF-8、GB18030 或 Big5 编码的文本或网页。"))
-
-
-def _check_docx(upload: UploadedFile, name: str) -> None:
-    """A .docx is a zip: refuse one that would unpack to far more than it weighs (a zip bomb)."""
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            unpacked = sum(item.file_size for item in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise _refuse(name, _("不是有效的 Word 文档。")) from exc
-    finally:
-        upload.seek(0)
-    if unpacked > DOCX_MAX_UNPACKED or unpacked > DOCX_MAX_RATIO * max(upload.size or 1, 1):
-        raise _refuse(name, _("解压后过大（{size} MB），疑似压缩炸弹，已拒收。").format(size=unpacked // 2**20))
-
-
-def _check_basics(upload: UploadedFile, name: str, ext: str) -> None:
-    """Empty, too large or of a type reports do not come in: refused with the same words as every upload."""
-    if not upload.size:
-        raise RuleViolation(_("文件「{name}」是空文件。").format(name=name))
-    if upload.size > extractor.MAX_BYTES:
-        raise RuleViolation(
-            _("文件「{name}」大小 {size} KB，超过上限 {limit} MB。").format(
-                name=name, size=upload.size // 1024, limit=extractor.MAX_BYTES // (1024 * 1024)
-            )
-        )
-    if ext not in REPORT_TYPES:
-        raise RuleViolation(
-            _("文件「{name}」类型不支持，只接受：{types}。").format(name=name, types=_("、").join(REPORT_TYPES))
-        )
-
-
 def check_report_upload(upload: UploadedFile) -> CheckedUpload:
     """Raise ``RuleViolation`` naming the file unless it is a real .txt/.html/.htm/.docx/.pdf of at most 10 MB."""
-    name = PurePath(upload.name or "").name[:200]
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    _check_basics(upload, name, ext)
-    if ext in BINARY_TYPES:
-        checked = check_upload(upload, allowed=BINARY_TYPES, max_bytes=extractor.MAX_BYTES)
-        if ext == "docx":
-            _check_docx(upload, name)
-        return checked
-    _check_text(upload, name)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return CheckedUpload(name, ext, TEXT_TYPES[ext], int(upload.size or 0), digest.hexdigest())
+    return check_upload(upload, allowed=REPORT_TYPES, max_bytes=extractor.MAX_BYTES)
 
 
 # --- uploading and processing ---------------------------------------------------------------------
@@ -397,11 +336,7 @@ def _clean_rule(fields: dict[str, Any]) -> dict[str, Any]:
     pattern = str(fields.get("pattern", "")).strip()
     if not pattern:
         raise RuleViolation(_("匹配短语不能为空。"))
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        message = _("匹配短语「{pattern}」不是有效的正则表达式：{error}").format(pattern=pattern, error=exc)
-        raise RuleViolation(message) from exc
+    compile_user_pattern(pattern)
     measure = fields.get("measure", "")
     if measure not in MEASURES:
         raise RuleViolation(_("核对指标「{measure}」无效。").format(measure=measure))

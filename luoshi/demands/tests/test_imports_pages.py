@@ -17,6 +17,7 @@ from luoshi.demands.jobs import IMPORT_KIND
 from luoshi.demands.models import Demand, DemandImport
 from luoshi.demands.tests.import_helpers import csv_bytes, row, xlsx_bytes
 from luoshi.jobs.models import Job, JobStatus
+from luoshi.testing.hostile_files import zip_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_rows_with_errors_fail_the_job_with_a_table(post_import, world, client):
 @pytest.mark.parametrize(
     ("name", "data", "fragment"),
     [
-        ("热线.pdf", b"%PDF-1.4", "只接受 .csv 或 .xlsx"),
+        ("热线.pdf", b"%PDF-1.4", "只接受：csv、txt、xlsx"),
         ("热线.xlsx", b"not a workbook", "不符"),
         ("热线.csv", b"\xff\xfe\x00a\x00b", "UTF-16"),
         ("热线.csv", b"", "空文件"),
@@ -175,3 +176,11 @@ def test_the_list_links_to_the_import_for_importers_and_the_detail_names_the_fil
     assert "由文件「十月热线.csv」" in detail
     client.force_login(world.handler_a)
     assert reverse("demands:import") not in client.get(reverse("demands:list")).content.decode()
+
+
+def test_zip_bomb_xlsx_is_refused_before_storing(post_import, world, settings):
+    response = post_import(world.dispatcher_city, "热线.xlsx", zip_bomb("热线.xlsx").read())
+    assert response.status_code == 200
+    assert "文件「热线.xlsx」解压后过大" in response.content.decode()
+    assert not Job.objects.filter(kind=IMPORT_KIND).exists()
+    assert stored_imports(settings) == []

@@ -13,6 +13,7 @@ from luoshi.jobs.models import Job, JobStatus
 from luoshi.orgs.jobs import IMPORT_KIND
 from luoshi.orgs.models import Unit
 from luoshi.orgs.tests.sheets import xlsx_upload
+from luoshi.testing.hostile_files import zip_bomb
 
 
 @pytest.fixture
@@ -90,3 +91,11 @@ def test_import_page_is_for_org_managers(client, world):
     response = client.post(reverse("orgs:import"), {"file": xlsx_upload([["V1", "一村", "村社区", "S001", 1, ""]])})
     assert response.status_code == 403
     assert not Job.objects.exists()
+
+
+def test_zip_bomb_xlsx_is_refused_before_storing(post_import, world, settings):
+    response = post_import(world.office_a, zip_bomb("组织架构.xlsx"))
+    assert response.status_code == 200
+    assert "文件「组织架构.xlsx」解压后过大" in response.content.decode()
+    assert not Job.objects.exists()
+    assert imports_folder(settings) == []

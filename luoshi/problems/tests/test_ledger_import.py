@@ -21,6 +21,7 @@ from luoshi.problems import imports
 from luoshi.problems.choices import EventKind, Kind, Severity, State
 from luoshi.problems.imports import HEADERS, LedgerRejected, RowError, import_ledger, parse_date
 from luoshi.problems.models import Problem, ProblemClass, ProblemEvent
+from luoshi.testing.hostile_files import zip_bomb
 from luoshi.testing.problems import new_problem
 from luoshi.testing.world import World
 
@@ -377,3 +378,12 @@ def test_error_list_is_capped_but_counts_every_error(world, monkeypatch):
     assert "有 5 处错误" in str(info.value)
     assert [e.row for e in info.value.errors] == [2, 3, 4, 0]
     assert "另有 2 处错误未列出" in info.value.errors[-1].message
+
+
+def test_page_refuses_a_zip_bomb_xlsx(world, client):
+    client.force_login(world.liaison_a)
+    response = client.post(reverse("ledger:index"), {"campaign": world.campaign.pk, "file": zip_bomb("台账.xlsx")})
+    assert response.status_code == 200
+    assert "文件「台账.xlsx」解压后过大" in response.content.decode()
+    assert not Problem.objects.exists()
+    assert not Job.objects.exists()

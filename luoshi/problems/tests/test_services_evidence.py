@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from luoshi.core.errors import RuleViolation
 from luoshi.problems import services
 from luoshi.problems.models import Evidence, Problem
+from luoshi.testing import hostile_files as hostile
 from luoshi.testing.footprint import footprint
 from luoshi.testing.problems import PNG_1PX, png, rectifying
 from luoshi.testing.world import World
@@ -150,3 +151,46 @@ def test_progress_text_is_required(world: World) -> None:
     with pytest.raises(RuleViolation, match="进展情况不能为空"):
         services.report_progress(world.liaison_a, problem, text=" ", files=[png()])
     assert footprint(problem) == before
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (hostile.zip_bomb("炸弹.docx"), "疑似压缩炸弹"),
+        (hostile.zip_bomb("炸弹.xlsx"), "疑似压缩炸弹"),
+        (hostile.nested_archive("套娃.docx"), "不接受嵌套的压缩文件"),
+        (hostile.with_macros("宏.xlsx"), "含有宏代码"),
+        (hostile.jpeg_with_zip("照片.jpg"), "同时也是一个压缩包"),
+        (hostile.pdf_with_zip("通报.pdf"), "同时也是一个压缩包"),
+        (hostile.png_with_script("截图.png"), "夹带网页或脚本代码"),
+        (hostile.renamed_exe("照片.jpg"), "内容与扩展名 .jpg 不符"),
+        (hostile.renamed_exe("通报.pdf"), "内容与扩展名 .pdf 不符"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else value.name,
+)
+def test_hostile_evidence_is_refused_by_name_and_stores_nothing(world: World, upload: Any, message: str) -> None:
+    problem = rectifying(world)
+    before = footprint(problem)
+    with pytest.raises(RuleViolation) as caught:
+        _report(world, problem, png("好的.png"), upload)
+    assert message in str(caught.value)
+    assert f"「{upload.name}」" in str(caught.value)
+    assert footprint(problem) == before
+
+
+@override_settings(LUOSHI_UPLOAD_MAX_ZIP_MEMBERS=50)
+def test_office_file_with_too_many_members_is_refused(world: World) -> None:
+    members = {f"word/media/p{i}.xml": b"<p/>" for i in range(60)}
+    upload = _file("碎片.docx", hostile.office_zip("docx", members))
+    with pytest.raises(RuleViolation, match="包含 62 个压缩成员，超过上限 50 个"):
+        _report(world, rectifying(world), upload)
+
+
+def test_a_real_document_with_an_embedded_chart_workbook_is_accepted(world: World) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_docx())) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            out.writestr(item, source.read(item))
+        out.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", _xlsx())
+    entry = _report(world, rectifying(world), _file("带图表.docx", buffer.getvalue()))
+    assert Evidence.objects.get(progress=entry).original_name == "带图表.docx"

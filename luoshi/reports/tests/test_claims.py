@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from luoshi.problems import services as problem_services
@@ -168,3 +170,16 @@ def test_context_is_the_sentence_up_to_the_figure_and_its_clause() -> None:
 def test_day_counts_are_left_alone(tracked) -> None:
     report = upload(tracked, "问题整改销号时限为30天。")
     assert verdicts(report) == {}
+
+
+def test_a_catastrophic_rule_is_matched_in_linear_time(tracked) -> None:
+    """``(a+)+b`` over 57 a's takes Python's ``re`` about 2**57 steps; RE2 answers at once, and still matches."""
+    w = tracked
+    services.create_rule(w.office_city, w.campaign, pattern="(a+)+b|(已+)+销号", units="个", measure="problems_closed")
+    report = upload(w, "a" * 80 + "已销号2个，" + "a" * 80 + "共9个。")
+    started = time.perf_counter()
+    found = verdicts(report)
+    assert time.perf_counter() - started < 2
+    assert found == {"2个": ("problems_closed", "consistent", 2)}
+    claim = next(c for c in claims.check_report(report) if c.figure.text == "2个")
+    assert claim.rule.campaign == w.campaign

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from luoshi.audit.models import AuditEvent
 from luoshi.core.errors import NotAllowed, RuleViolation
@@ -29,6 +30,9 @@ def test_office_creates_updates_and_deletes_a_rule(world) -> None:
     [
         ({"pattern": "", "measure": "measures"}, "不能为空"),
         ({"pattern": "问题(销号", "measure": "measures"}, "不是有效的正则表达式"),
+        ({"pattern": r"(问题)\1", "measure": "measures"}, "不支持反向引用和环视"),
+        ({"pattern": "(?<=已)销号", "measure": "measures"}, "不支持反向引用和环视"),
+        ({"pattern": "销号(?!问题)", "measure": "measures"}, "不支持反向引用和环视"),
         ({"pattern": "问题", "measure": "students"}, "核对指标「students」无效"),
     ],
 )
@@ -54,3 +58,12 @@ def test_default_rules_cannot_be_changed(world) -> None:
         services.update_rule(world.office_city, default, pattern="x")
     with pytest.raises(RuleViolation, match="默认规则"):
         services.delete_rule(world.office_city, default)
+
+
+def test_rules_page_shows_a_pattern_re2_cannot_take_as_a_form_error(client, world) -> None:
+    client.force_login(world.office_city)
+    url = reverse("reports:rules") + f"?campaign={world.campaign.pk}"
+    response = client.post(url, {"pattern": "(?<=已)销号", "measure": "problems_closed", "order": 0})
+    assert response.status_code == 200
+    assert "不是有效的正则表达式（不支持反向引用和环视）" in response.content.decode()
+    assert not ClaimRule.objects.filter(campaign=world.campaign).exists()

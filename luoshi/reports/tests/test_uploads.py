@@ -16,6 +16,7 @@ from luoshi.reports.choices import ReportStatus
 from luoshi.reports.models import Report
 from luoshi.reports.services import JOB_KIND
 from luoshi.reports.tests.helpers import docx_bytes, txt
+from luoshi.testing import hostile_files as hostile
 from luoshi.testing.footprint import stored_files
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +134,21 @@ def test_unit_outside_the_campaign_is_refused(world) -> None:
 
 def test_no_file_is_refused(world) -> None:
     assert "至少一个" in refused(world)
+
+
+@pytest.mark.parametrize(
+    ("upload", "words"),
+    [
+        (hostile.pdf_with_zip("总结.pdf"), "同时也是一个压缩包"),
+        (hostile.zip_bomb("总结.docx"), "疑似压缩炸弹"),
+        (hostile.nested_archive("总结.docx"), "不接受嵌套的压缩文件"),
+        (hostile.with_macros("总结.docx"), "含有宏代码"),
+        (hostile.renamed_exe("总结.pdf"), "与扩展名 .pdf 不符"),
+        (SimpleUploadedFile("总结.txt", hostile.JPEG + b"zip"), "不是文本文件"),
+    ],
+    ids=["pdf-zip", "bomb", "nested", "macros", "exe", "jpeg-as-txt"],
+)
+def test_hostile_report_files_are_refused_by_the_common_checker(world, upload, words) -> None:
+    message = refused(world, upload)
+    assert words in message
+    assert f"「{upload.name}」" in message
