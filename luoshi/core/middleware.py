@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from luoshi.core import context
 
@@ -60,3 +61,19 @@ class LoginRequiredMiddleware:
         if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and API answers are never kept by browsers or proxies: they carry scoped and personal data.
+
+    Static files (served before this by WhiteNoise, with their own long cache headers) are not affected.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
