@@ -9,6 +9,10 @@ transaction. On PostgreSQL that transaction is opened before the file is read (`
 staged chunk of good rows goes on into ``Demand`` in a second thread while the next chunk is checked,
 so the server writes while Python reads; ``write_tickets`` then writes only what is left. A rejected
 file rolls the whole transaction back.
+
+The uploaded file itself (names and phones in clear) lives under ``MEDIA_ROOT/imports/`` only while its job
+is queued or running: the job deletes it when it ends, and ``sweep_leftover_uploads`` (when a worker starts,
+daily, and ``luoshi sweep_import_files``) removes what a killed job or a lost queue left behind.
 """
 
 from __future__ import annotations
@@ -19,14 +23,19 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import Any
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.audit.labels import masked_name
 from luoshi.audit.models import Action
 from luoshi.audit.services import record
 from luoshi.demands import rollups
 from luoshi.demands.imports import MAX_REPORTED_ERRORS, ErrorList, ImportResult, RowError
 from luoshi.demands.models import Demand, DemandImport
+from luoshi.jobs.models import Job, JobStatus
 
 TABLE = "demand_import_rows"
 TICKET_COLUMNS: tuple[str, ...] = (
@@ -75,6 +84,8 @@ CONSTANT_COLUMNS = ("redo_count", "escalated", "version", "created_at", "updated
 BUFFER_ROWS = 10_000
 INSERT_CHUNK = 100_000
 TRACKING_ROUNDS = 5
+UPLOADS_FOLDER = "imports"
+UPLOAD_GRACE = dt.timedelta(minutes=10)
 
 
 def _field(name: str) -> models.Field[Any, Any]:
@@ -351,6 +362,48 @@ def write_tickets(actor: Any, staging: Staging, result: ImportResult, batch: Dem
         Action.IMPORT,
         actor=actor,
         obj=batch,
-        detail=f"导入诉求工单「{result.file_name}」{batch.count} 件"[:200],
-        after=result.as_result(),
+        detail=f"导入诉求工单「{masked_name(result.file_name)}」{batch.count} 件"[:200],
+        after={**result.as_result(), "file": masked_name(result.file_name)},
     )
+
+
+# --- the uploaded file at rest --------------------------------------------------------------------
+
+
+def upload_max_age() -> dt.timedelta:
+    """How long an import file may wait for its job (``LUOSHI_IMPORT_FILE_MAX_HOURS``, default 24)."""
+    return dt.timedelta(hours=float(getattr(settings, "LUOSHI_IMPORT_FILE_MAX_HOURS", 24)))
+
+
+def _files_of_live_jobs(since: dt.datetime) -> set[str]:
+    live = Job.objects.filter(status__in=[JobStatus.PENDING, JobStatus.RUNNING], created_at__gte=since)
+    names: set[str] = set()
+    for params in live.values_list("params", flat=True):
+        if isinstance(params, dict):
+            names.update(str(params[key]) for key in ("file", "path") if params.get(key))
+    return names
+
+
+def sweep_leftover_uploads(now: dt.datetime | None = None) -> int:
+    """Delete the files under ``MEDIA_ROOT/imports/`` that no queued or running job younger than
+    ``upload_max_age`` still needs (a file younger than ten minutes may await its job's commit); returns
+    how many were deleted. Safe to run at any time, in several processes at once."""
+    moment = now or timezone.now()
+    keep = _files_of_live_jobs(moment - upload_max_age())
+    try:
+        _folders, names = default_storage.listdir(UPLOADS_FOLDER)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in names:
+        stored = f"{UPLOADS_FOLDER}/{name}"
+        if stored in keep:
+            continue
+        try:
+            if moment - default_storage.get_modified_time(stored) < UPLOAD_GRACE:
+                continue
+            default_storage.delete(stored)
+        except FileNotFoundError:
+            continue
+        removed += 1
+    return removed

@@ -1,17 +1,21 @@
-"""Scheduled work of citizen demands: the breach sweep (超时预警) every 10 minutes, as a Job row."""
+"""Scheduled work of citizen demands: the breach sweep (超时预警) every 10 minutes, as a Job row, and the sweep
+of import files left behind (when a worker starts and daily)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.db import close_old_connections
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task
 
 from luoshi.demands import services
+from luoshi.demands.imports_store import sweep_leftover_uploads
 from luoshi.jobs.models import Job
 from luoshi.jobs.runner import JobContext, create_job, run_job
+from luoshi.jobs.schedule import local_crontab
 
 JOB_KIND = "demands.sweep_breaches"
 
@@ -36,3 +40,16 @@ def run_sweep(now: dt.datetime | None = None, owner: Any = None) -> Job:
 def sweep_breaches_periodically() -> None:
     """Every 10 minutes, so a 2-hour limit is marked within minutes of passing."""
     run_sweep()
+
+
+@HUEY.on_startup("demands.sweep_import_files")
+def sweep_import_files_on_startup() -> None:
+    """When a worker starts: import files whose job was killed with the previous worker go."""
+    close_old_connections()
+    sweep_leftover_uploads()
+
+
+@db_periodic_task(local_crontab(minute="40", hour="3"), name="demands.sweep_import_files")
+def sweep_import_files_daily() -> None:
+    """Every day at 03:40 (Asia/Shanghai): import files that no live job needs any more are deleted."""
+    sweep_leftover_uploads()
