@@ -81,7 +81,7 @@ def test_citizen_files_dispatcher_assigns_handler_resolves_citizen_rates_and_the
     dispatch_to_district(open_as("dispatcher_city"), number, world.district_a.pk)
     handle_as_handler(open_as("handler_a"), number)
 
-    phone.get_by_role("link", name="查看办理进度").click()
+    phone.get_by_role("button", name="查看办理进度").click()
     expect(phone.locator("#state")).to_have_text("已办结")
     phone.get_by_label("不满意", exact=True).check()
     phone.get_by_role("button", name="提交评价").click()

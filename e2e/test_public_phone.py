@@ -41,8 +41,14 @@ def test_citizen_files_follows_and_rates_a_demand_on_a_phone(browser: Any, live_
     expect(phone.locator("#number")).to_have_text(demand.number)
     expect(phone.locator("#code")).to_have_text(demand.tracking_code)
     phone.shots("filed")
-    phone.get_by_role("link", name="查看办理进度").click()
+    phone.get_by_role("button", name="查看办理进度").click()
     expect(phone.locator("#state")).to_have_text("已受理")
+    phone.goto("/public/")
+    phone.get_by_label("工单编号").fill(demand.number)
+    phone.get_by_label("查询码").fill(demand.tracking_code.lower())
+    phone.get_by_role("button", name="查询").click()
+    expect(phone.locator("#state")).to_have_text("已受理")
+    assert phone.url.endswith("/public/track/")
     expect(phone.locator("main")).not_to_contain_text("王秀英")
 
     finished(world, demand)
@@ -51,6 +57,7 @@ def test_citizen_files_follows_and_rates_a_demand_on_a_phone(browser: Any, live_
     phone.get_by_label("满意", exact=True).check()
     phone.get_by_role("button", name="提交评价").click()
     expect(phone.locator("main")).to_contain_text("感谢您的评价")
+    assert phone.url.endswith("/public/track/")
     phone.shots("rated")
     assert overflow(phone) <= TOLERANCE
     demand.refresh_from_db()

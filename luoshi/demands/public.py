@@ -1,5 +1,9 @@
 """The public side (群众端): file a demand or a suggestion, follow it by number and tracking code, rate it.
 
+The tracking code never goes into a URL: the look-up is a POST, the ticket found is kept in the session and
+shown on the code-less ``track/`` page (also after a rating, which redirects there). Codes are matched
+without regard to case.
+
 No login. Every POST carries Django's CSRF token; filing and look-ups are rate-limited per client IP
 (``LUOSHI_PUBLIC_RATE_LIMITS``); bodies over ``LUOSHI_PUBLIC_MAX_BODY_BYTES`` are refused (413) before validation.
 Pages show no personal data: the citizen's name and phone appear masked at most.
@@ -7,9 +11,11 @@ Pages show no personal data: the citizen's name and phone appear masked at most.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,6 +45,7 @@ PUBLIC_EVENTS = frozenset(
     }
 )
 FILED_KEY = "public_filed"
+TRACKED_KEY = "public_tracked"
 WEB_CHANNEL = ("web", "网站")
 
 
@@ -67,7 +74,9 @@ class DemandFilingForm(PhoneFriendlyForm):
 
     kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=PUBLIC_KINDS, initial=DemandKind.HELP)
     category = CategoryChoiceField(
-        label=gettext_lazy("事项分类"), queryset=Category.objects.select_related("parent"), empty_label=None
+        label=gettext_lazy("事项分类"),
+        queryset=Category.objects.select_related("parent"),
+        empty_label=gettext_lazy("请选择"),
     )
     title = forms.CharField(label=gettext_lazy("标题"), min_length=4, max_length=60)
     content = forms.CharField(
@@ -99,8 +108,17 @@ class TrackForm(PhoneFriendlyForm):
     number = forms.CharField(label=gettext_lazy("工单编号"), max_length=24)
     code = forms.CharField(label=gettext_lazy("查询码"), max_length=16)
 
+    def clean_code(self) -> str:
+        return normalise_code(self.cleaned_data["code"])
 
-class RatingForm(TrackForm):
+
+def normalise_code(code: str) -> str:
+    """A tracking code as stored: no spaces, capitals (codes are read out over the phone in any case)."""
+    return "".join(str(code).split()).upper()
+
+
+class RatingForm(PhoneFriendlyForm):
+    number = forms.CharField(max_length=24, widget=forms.HiddenInput)
     satisfaction = forms.ChoiceField(
         label=gettext_lazy("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )
@@ -157,60 +175,70 @@ def filed(request: HttpRequest) -> HttpResponse:
 
 
 def find(number: str, code: str) -> Demand | None:
-    """The ticket with this number and tracking code; the public side needs no scope, only the code."""
-    return (
-        Demand.objects.select_related("category", "handling_unit")
-        .filter(number=number.strip(), tracking_code=code.strip())
-        .first()
-    )
+    """The ticket with this number and tracking code (any case); the public side needs no scope, only the code."""
+    demand = Demand.objects.select_related("category", "handling_unit").filter(number=number.strip()).first()
+    if demand is None or not secrets.compare_digest(demand.tracking_code.upper(), normalise_code(code)):
+        return None
+    return demand
+
+
+def tracked(request: HttpRequest) -> Demand | None:
+    """The ticket this browser looked up last (kept in the session, never in a URL)."""
+    pk = request.session.get(TRACKED_KEY)
+    return Demand.objects.select_related("category", "handling_unit").filter(pk=pk).first() if pk else None
 
 
 def track_context(demand: Demand, rating_form: RatingForm | None = None) -> dict[str, Any]:
     events = [e for e in demand.events.order_by("at", "id") if e.kind in PUBLIC_EVENTS]
     can_rate = demand.state == DemandState.FINISHED
-    initial = {"number": demand.number, "code": demand.tracking_code}
     return {
         "demand": demand,
         "events": events,
         "can_rate": can_rate,
-        "rating_form": rating_form or (RatingForm(initial=initial) if can_rate else None),
+        "rating_form": rating_form or (RatingForm(initial={"number": demand.number}) if can_rate else None),
+        "form": TrackForm(),
     }
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
-    """进度查询 by number and tracking code; a wrong pair reads "not found", like a missing one."""
-    form = TrackForm(request.GET or None)
-    if not form.is_bound:
-        return render(request, "demands/public/track.html", {"form": form})
+    """进度查询: number and tracking code by POST; the ticket found shows on the code-less GET page.
+
+    A wrong pair reads "not found", like a missing one."""
+    if request.method != "POST":
+        demand = tracked(request)
+        context = track_context(demand) if demand else {"form": TrackForm()}
+        return render(request, "demands/public/track.html", context)
+    if body_too_large(request):
+        return too_large(request)
     if rate_limited(request, "lookup"):
         return too_many(request)
+    form = TrackForm(request.POST)
     demand = find(form.cleaned_data["number"], form.cleaned_data["code"]) if form.is_valid() else None
     if demand is None:
+        request.session.pop(TRACKED_KEY, None)
         return render(request, "demands/public/track.html", {"form": form, "not_found": True}, status=404)
-    return render(request, "demands/public/track.html", {"form": form, **track_context(demand)})
+    request.session[TRACKED_KEY] = demand.pk
+    return redirect("public:track")
 
 
 @require_POST
 def rate(request: HttpRequest) -> HttpResponse:
-    """群众评价: rates a finished ticket once, through the callback service."""
+    """群众评价: rates the finished ticket looked up in this session, once, through the callback service;
+    redirects to the progress page with a message."""
     if body_too_large(request):
         return too_large(request)
     if rate_limited(request, "lookup"):
         return too_many(request)
     form = RatingForm(request.POST)
-    demand = find(request.POST.get("number", ""), request.POST.get("code", ""))
-    if demand is None:
+    demand = tracked(request)
+    if demand is None or request.POST.get("number", "").strip() != demand.number:
         return render(request, "demands/public/track.html", {"form": TrackForm(), "not_found": True}, status=404)
-    context = {"form": TrackForm(initial={"number": demand.number, "code": demand.tracking_code})}
     if not form.is_valid():
-        return render(request, "demands/public/track.html", {**context, **track_context(demand, form)}, status=400)
+        return render(request, "demands/public/track.html", track_context(demand, form), status=400)
     try:
-        demand = services.call_back(
-            None, demand, satisfaction=form.cleaned_data["satisfaction"], note=form.cleaned_data["note"]
-        )
+        services.call_back(None, demand, satisfaction=form.cleaned_data["satisfaction"], note=form.cleaned_data["note"])
     except RuleViolation as exc:
-        return render(
-            request, "demands/public/track.html", {**context, **track_context(demand), "error": str(exc)}, status=409
-        )
-    return render(request, "demands/public/track.html", {**context, **track_context(demand), "thanked": True})
+        return render(request, "demands/public/track.html", {**track_context(demand), "error": str(exc)}, status=409)
+    messages.success(request, _("感谢您的评价！"))
+    return redirect("public:track")

@@ -846,7 +846,7 @@ EXEMPT: dict[str, str] = {
     "public:file": "public filing form; creates a ticket at the intake unit, reads nothing",
     "public:filed": "shows the caller's own new ticket number once, from their session",
     "public:track": "public progress page; needs the ticket's number and tracking code, shows no personal data",
-    "public:rate": "public rating of a finished ticket; needs the ticket's number and tracking code",
+    "public:rate": "public rating of a finished ticket; needs the ticket looked up by number and tracking code",
     "open311:discovery": "Open311 discovery document; no data",
     "open311:services": "Open311 service list: the demand categories, no ticket data",
     "open311:service": "Open311 service definition of one category; no ticket data",

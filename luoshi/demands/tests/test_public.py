@@ -145,7 +145,9 @@ def test_filing_is_rate_limited_per_client_ip(client: Client, cats: Any, setting
 
 
 def track(client: Client, demand: Demand, code: str | None = None, **kw: Any) -> Any:
-    return client.get(reverse("public:track"), {"number": demand.number, "code": code or demand.tracking_code}, **kw)
+    """The look-up by POST, following its redirect to the code-less progress page."""
+    pair = {"number": demand.number, "code": code or demand.tracking_code}
+    return client.post(reverse("public:track"), pair, follow=True, **kw)
 
 
 def test_tracking_shows_the_state_without_personal_data(client: Client, world: World, cats: Any) -> None:
@@ -185,7 +187,7 @@ def test_titles_are_escaped_on_the_progress_page(client: Client, world: World, c
 
 
 def rating(demand: Demand, satisfaction: str = Satisfaction.SATISFIED, **kw: Any) -> dict[str, Any]:
-    return {"number": demand.number, "code": demand.tracking_code, "satisfaction": satisfaction, "note": "很及时", **kw}
+    return {"number": demand.number, "satisfaction": satisfaction, "note": "很及时", **kw}
 
 
 def test_the_citizen_rates_a_finished_demand_once(client: Client, world: World, cats: Any) -> None:
@@ -194,8 +196,11 @@ def test_the_citizen_rates_a_finished_demand_once(client: Client, world: World, 
     assert "评价办理结果" in page
     assert "已联系物业修复电梯" in page
     response = client.post(reverse("public:rate"), rating(demand))
-    assert response.status_code == 200
-    assert "感谢您的评价" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("public:track")
+    after = client.get(response["Location"]).content.decode()
+    assert "感谢您的评价" in after
+    assert "满意" in after
     demand.refresh_from_db()
     assert demand.state == DemandState.CALLED_BACK
     assert demand.satisfaction == Satisfaction.SATISFIED
@@ -209,9 +214,65 @@ def test_the_citizen_rates_a_finished_demand_once(client: Client, world: World, 
 def test_rating_needs_the_tracking_code_and_a_finished_demand(client: Client, world: World, cats: Any) -> None:
     open_demand = received(cats["交通"])
     done = finished(world, received(cats["交通"]))
-    assert client.post(reverse("public:rate"), rating(done, code="WRONGCODE1")).status_code == 404
+    assert client.post(reverse("public:rate"), rating(done)).status_code == 404
+    track(client, done, code="WRONGCODE1")
+    assert client.post(reverse("public:rate"), rating(done)).status_code == 404
+    track(client, open_demand)
     assert client.post(reverse("public:rate"), rating(open_demand)).status_code == 409
+    assert client.post(reverse("public:rate"), rating(done)).status_code == 404
+    track(client, done)
     assert client.post(reverse("public:rate"), rating(done, satisfaction="great")).status_code == 400
     assert client.post(reverse("public:rate"), rating(done, note="<b>好</b>")).status_code == 400
     states = set(Demand.objects.values_list("state", flat=True))
     assert states == {DemandState.RECEIVED, DemandState.FINISHED}
+
+
+def test_the_tracking_code_never_goes_into_a_url(client: Client, world: World, cats: Any) -> None:
+    demand = received(cats["交通"])
+    by_get = client.get(reverse("public:track"), {"number": demand.number, "code": demand.tracking_code})
+    assert demand.title not in by_get.content.decode()
+    for page in (client.get(reverse("public:home")), by_get):
+        html = page.content.decode()
+        assert 'method="post" action="{}"'.format(reverse("public:track")) in html
+        assert "csrfmiddlewaretoken" in html
+    response = client.post(reverse("public:track"), {"number": demand.number, "code": demand.tracking_code})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("public:track")
+    shown = client.get(response["Location"]).content.decode()
+    assert demand.title in shown
+    assert demand.tracking_code not in shown
+    client.post(reverse("public:file"), filing(cats["交通"]))
+    filed = client.get(reverse("public:filed")).content.decode()
+    new = Demand.objects.exclude(pk=demand.pk).get()
+    assert f"code={new.tracking_code}" not in filed
+    assert f'name="code" value="{new.tracking_code}"' in filed
+
+
+def test_lookup_needs_the_csrf_token(world: World, cats: Any) -> None:
+    demand = received(cats["交通"])
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("public:track"), {"number": demand.number, "code": demand.tracking_code})
+    assert response.status_code == 403
+
+
+def test_tracking_codes_are_case_insensitive(client: Client, world: World, cats: Any) -> None:
+    demand = received(cats["交通"])
+    sloppy = " " + demand.tracking_code.lower()[:5] + " " + demand.tracking_code.lower()[5:] + " "
+    response = track(client, demand, code=sloppy)
+    assert response.status_code == 200
+    assert demand.title in response.content.decode()
+
+
+def test_the_category_starts_with_please_choose(client: Client, cats: Any) -> None:
+    page = client.get(reverse("public:file")).content.decode()
+    first = page.index("<option", page.index('name="category"'))
+    assert page[first:].startswith('<option value="" selected>请选择</option>')
+    response = client.post(reverse("public:file"), filing(cats["交通"], category=""))
+    assert response.status_code == 400
+    assert not Demand.objects.exists()
+
+
+def test_the_login_page_links_the_public_filing_page(client: Client) -> None:
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert f'href="{reverse("public:file")}"' in page
+    assert "群众诉求登记" in page
