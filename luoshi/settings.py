@@ -1,7 +1,8 @@
 """Luoshi settings: one module, driven by environment variables.
 
 LUOSHI_SECRET_KEY, LUOSHI_DEBUG, LUOSHI_ALLOWED_HOSTS, DATABASE_URL, LUOSHI_DATA_DIR,
-LUOSHI_JOBS (``sqlite`` | ``redis`` | ``immediate``), REDIS_URL, LUOSHI_PII_KEY (64 hex digits).
+LUOSHI_JOBS (``sqlite`` | ``redis`` | ``immediate``), REDIS_URL, LUOSHI_PII_KEY (64 hex digits),
+LUOSHI_AUDIT_KEY (64 hex digits), LUOSHI_AUDIT_OLD_KEYS (retired audit keys, comma separated).
 """
 
 from __future__ import annotations
@@ -46,6 +47,16 @@ if not LUOSHI_PII_KEY:
         pii_key_file.write_text(os.urandom(32).hex())
         pii_key_file.chmod(0o600)
     LUOSHI_PII_KEY = pii_key_file.read_text().strip()
+
+LUOSHI_AUDIT_KEY = os.environ.get("LUOSHI_AUDIT_KEY", "")  # docs/audit.md: keys the audit chain, never in the DB
+if not LUOSHI_AUDIT_KEY:
+    audit_key_file = DATA_DIR / "audit_key"
+    if not audit_key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        audit_key_file.write_text(os.urandom(32).hex())
+        audit_key_file.chmod(0o600)
+    LUOSHI_AUDIT_KEY = audit_key_file.read_text().strip()
+LUOSHI_AUDIT_OLD_KEYS = [k for k in os.environ.get("LUOSHI_AUDIT_OLD_KEYS", "").replace(",", " ").split() if k]
 
 ALLOWED_HOSTS = [h for h in os.environ.get("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("LUOSHI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]

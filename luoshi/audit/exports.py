@@ -16,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from luoshi.audit.labels import readable
 from luoshi.audit.models import AuditEvent
 
 MAX_ROWS = 30_000  # about 10 s on one busy core; export a longer period in parts
@@ -56,12 +57,12 @@ def _row(ws: WriteOnlyWorksheet, event: AuditEvent) -> list[Any]:
         event.ip,
         event.request_id,
         event.get_action_display(),
-        event.object_type,
+        event.object_kind,
         event.object_id,
-        event.object_repr,
+        event.object_label,
         event.detail,
-        event.before,
-        event.after,
+        readable(event, "before"),
+        readable(event, "after"),
         event.hash,
     ]
     return [event.seq, local, *(_text(ws, v) for v in texts)]

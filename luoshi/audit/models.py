@@ -33,7 +33,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    """One audit record (审计日志); each carries the SM3 hash of itself and its predecessor.
+    """One audit record (审计日志); each carries the HMAC-SM3 of itself and its predecessor's hash, under the
+    audit key ``key_id`` names (kept outside the database, docs/audit.md).
 
     Retention: records are kept at least 180 days and the application never deletes or changes
     one — no page, API or command offers it, and ``delete()``/``update()`` refuse. Accounts that
@@ -57,6 +58,7 @@ class AuditEvent(models.Model):
     detail = models.CharField(_("说明"), max_length=200, blank=True)
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
+    key_id = models.CharField(_("密钥编号"), max_length=16, blank=True)
     prev_hash = models.CharField(_("前一条摘要"), max_length=64)
     hash = models.CharField(_("摘要"), max_length=64)
 
@@ -83,9 +85,24 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuleViolation(str(UNDELETABLE))
 
+    @property
+    def object_label(self) -> str:
+        """问题 WT000183: the object as the auditor's pages name it."""
+        from luoshi.audit.labels import object_label
+
+        return object_label(self.object_type, self.object_id, self.object_repr)
+
+    @property
+    def object_kind(self) -> str:
+        """The object's type by its Chinese name (``问题``), or as stored when the model is gone."""
+        from luoshi.audit.labels import model_of
+
+        model = model_of(self.object_type)
+        return str(model._meta.verbose_name) if model else self.object_type
+
 
 class ChainHead(models.Model):
-    """The single row that serialises appends to the chain."""
+    """The single row that serialises appends to the chain; signed checkpoints of it are kept elsewhere."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)

@@ -1,26 +1,31 @@
-"""Writing and verifying the hash-chained audit log."""
+"""Writing and verifying the keyed hash chain of the audit log, and signed checkpoints of its head (docs/audit.md)."""
 
 from __future__ import annotations
 
+import hmac
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from cryptography.hazmat.primitives import hashes
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luoshi.audit import keys
+from luoshi.audit.labels import identifier
 from luoshi.audit.models import Action, AuditEvent, ChainHead
 from luoshi.core import context
 
 GENESIS = "0" * 64
-REDACTED_FIELDS = frozenset({"password"})
+REDACTED_FIELDS = frozenset({"password", "tracking_code"})
 
 
 def sm3_hex(data: bytes) -> str:
@@ -53,6 +58,7 @@ CHAIN_FIELDS = (
     "detail",
     "before",
     "after",
+    "key_id",
     "prev_hash",
     "hash",
 )
@@ -74,11 +80,14 @@ class ChainedRecord(Protocol):
     detail: str
     before: Any
     after: Any
+    key_id: str
     prev_hash: str
     hash: str
 
 
-def _canonical(event: ChainedRecord) -> bytes:
+def canonical(event: ChainedRecord, keyed: bool = True) -> bytes:
+    """The bytes a record's hash covers: its fields, the key id and the previous hash, as sorted JSON.
+    ``keyed=False`` gives the body of the unkeyed chain before keys (for the upgrade migration only)."""
     body = {
         "seq": event.seq,
         "at": event.at.isoformat(),
@@ -95,11 +104,15 @@ def _canonical(event: ChainedRecord) -> bytes:
         "after": event.after,
         "prev": event.prev_hash,
     }
+    if keyed:
+        body["key"] = event.key_id
     return json.dumps(body, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder).encode()
 
 
 def compute_hash(event: ChainedRecord) -> str:
-    return sm3_hex(_canonical(event))
+    """HMAC-SM3 of the record under the key its ``key_id`` names; "" when no configured key has that id."""
+    key = keys.keyring().get(event.key_id)
+    return key.mac(canonical(event)) if key else ""
 
 
 def _normalise(value: Any) -> Any:
@@ -124,8 +137,9 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:200]
+        object_repr = object_repr or identifier(obj)
     user = actor if getattr(actor, "is_authenticated", False) else None
+    key = keys.current_key()
     with transaction.atomic():
         head, _created = ChainHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
@@ -142,9 +156,10 @@ def record(
             detail=detail[:200],
             before=_normalise(before),
             after=_normalise(after),
+            key_id=key.id,
             prev_hash=head.hash,
         )
-        event.hash = compute_hash(event)
+        event.hash = key.mac(canonical(event))
         event.save()
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
@@ -202,27 +217,64 @@ class ChainReport:
         return self.problem is None and self.complete
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """A signed statement that record ``seq`` had hash ``hash`` at time ``at`` (kept outside the database)."""
+
+    seq: int
+    hash: str
+    at: str
+    key_id: str
+    signature: str = ""
+
+    def payload(self) -> bytes:
+        body = {"format": CHECKPOINT_FORMAT, "seq": self.seq, "hash": self.hash, "at": self.at, "key": self.key_id}
+        return b"luoshi-audit-checkpoint\x00" + json.dumps(body, sort_keys=True).encode()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "format": CHECKPOINT_FORMAT,
+            "seq": self.seq,
+            "hash": self.hash,
+            "at": self.at,
+            "key_id": self.key_id,
+            "signature": self.signature,
+        }
+
+
+CHECKPOINT_FORMAT = "luoshi-audit-checkpoint/1"
+
+
 def _first_problem(event: ChainedRecord, expected_seq: int, prev: str) -> ChainProblem | None:
     if event.seq != expected_seq:
         return ChainProblem(expected_seq, _("记录缺失（已被删除）"))
     if event.prev_hash != prev:
         return ChainProblem(event.seq, _("前序摘要不符（前一条记录被删除或改动）"))
+    if event.key_id not in keys.keyring():
+        return ChainProblem(event.seq, _("签名密钥未知（记录被伪造，或缺少已停用的密钥）"))
     if compute_hash(event) != event.hash:
         return ChainProblem(event.seq, _("内容与摘要不符（记录被改动）"))
     return None
 
 
-def chain_report(max_seconds: float | None = None) -> ChainReport:
+def _anchor_problem(event: ChainedRecord, anchor: Checkpoint | None) -> ChainProblem | None:
+    if anchor is not None and event.seq == anchor.seq and event.hash != anchor.hash:
+        return ChainProblem(event.seq, _("与检查点记录的摘要不符（此前的记录被重写）"))
+    return None
+
+
+def chain_report(max_seconds: float | None = None, anchor: Checkpoint | None = None) -> ChainReport:
     """Walk the chain from the first record up to the head as it is now; stop at the first problem.
 
     Records appended while the walk runs lie past the head read at the start and are left for the
-    next check. With ``max_seconds`` the walk stops when the time is up and says how far it got.
+    next check. With ``max_seconds`` the walk stops when the time is up and says how far it got. With an
+    ``anchor`` (a verified checkpoint) the record it names must still carry the hash it had then.
     """
     stop_at = None if max_seconds is None else time.monotonic() + max_seconds
     head = ChainHead.objects.filter(id=1).first()
     expected_seq, prev = 1, GENESIS
     for event in _events(head.seq if head else None):
-        problem = _first_problem(event, expected_seq, prev)
+        problem = _first_problem(event, expected_seq, prev) or _anchor_problem(event, anchor)
         if problem is not None:
             return ChainReport(expected_seq - 1, problem)
         prev, expected_seq = event.hash, expected_seq + 1
@@ -233,9 +285,69 @@ def chain_report(max_seconds: float | None = None) -> ChainReport:
         return ChainReport(checked, ChainProblem(expected_seq, _("链尾记录缺失（已被删除）")))
     if head and head.hash != prev:
         return ChainReport(checked, ChainProblem(checked, _("与链头摘要不符（最后一条记录被改动或替换）")))
+    if anchor is not None and checked < anchor.seq:
+        return ChainReport(checked, ChainProblem(checked + 1, _("检查点之前的记录缺失（链尾被截断）")))
     return ChainReport(checked, None)
 
 
 def verify_chain() -> ChainProblem | None:
     """Walk the chain; return the first record that was altered or removed, or None if intact."""
     return chain_report().problem
+
+
+# --- checkpoints ---------------------------------------------------------------------------------
+
+
+class CheckpointRefused(ValueError):
+    """The checkpoint file is unreadable, unsigned by a known key, or altered."""
+
+
+def take_checkpoint() -> Checkpoint:
+    """The chain head now, signed with HMAC-SM3 under the current audit key."""
+    head = ChainHead.objects.filter(id=1).first()
+    key = keys.current_key()
+    unsigned = Checkpoint(
+        seq=head.seq if head else 0,
+        hash=head.hash if head else GENESIS,
+        at=timezone.now().isoformat(timespec="seconds"),
+        key_id=key.id,
+    )
+    return replace(unsigned, signature=key.mac(unsigned.payload()))
+
+
+def checkpoint_dir() -> Path:
+    return Path(settings.DATA_DIR) / "audit_checkpoints"
+
+
+def write_checkpoint(out: Path | None = None) -> tuple[Path, Checkpoint]:
+    """Write a signed checkpoint as JSON, by default to ``DATA_DIR/audit_checkpoints/<date-time>.json``."""
+    checkpoint = take_checkpoint()
+    if out is None:
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        out = checkpoint_dir() / f"checkpoint-{stamp}-{checkpoint.seq}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(checkpoint.as_json(), ensure_ascii=False, indent=2) + "\n")
+    return out, checkpoint
+
+
+def read_checkpoint(path: Path) -> Checkpoint:
+    """A checkpoint file whose signature verifies under a configured audit key, or ``CheckpointRefused``."""
+    try:
+        data = json.loads(path.read_text())
+        checkpoint = Checkpoint(
+            seq=int(data["seq"]),
+            hash=str(data["hash"]),
+            at=str(data["at"]),
+            key_id=str(data["key_id"]),
+            signature=str(data["signature"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CheckpointRefused(_("检查点文件无法读取：{error}").format(error=exc)) from exc
+    if data.get("format") != CHECKPOINT_FORMAT:
+        raise CheckpointRefused(_("不是审计检查点文件。"))
+    key = keys.keyring().get(checkpoint.key_id)
+    if key is None:
+        raise CheckpointRefused(_("检查点由未知密钥 {key_id} 签名，不予采信。").format(key_id=checkpoint.key_id))
+    if not hmac.compare_digest(key.mac(checkpoint.payload()), checkpoint.signature):
+        raise CheckpointRefused(_("检查点签名不符：文件被改动或不是本系统签发，不予采信。"))
+    return checkpoint

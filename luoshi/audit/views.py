@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
+from luoshi.audit import labels
 from luoshi.audit.exports import MAX_ROWS, audit_workbook
 from luoshi.audit.filters import AuditEventFilterSet
 from luoshi.audit.models import Action, AuditEvent, ChainHead
@@ -88,11 +89,8 @@ def _json(value: Any, indent: int | None = None) -> str:
 
 
 def _diff_rows(event: AuditEvent) -> list[tuple[str, str, str, bool]]:
-    """Field by field, before beside after; a changed field is flagged."""
-    before = event.before if isinstance(event.before, dict) else {}
-    after = event.after if isinstance(event.after, dict) else {}
-    keys = list(dict.fromkeys([*before, *after]))
-    return [(k, _json(before.get(k)), _json(after.get(k)), before.get(k) != after.get(k)) for k in keys]
+    """Field by field, before beside after, in the model's Chinese names and labels; a changed field is flagged."""
+    return [(label, before, after, changed) for _name, label, before, after, changed in labels.diff(event)]
 
 
 @require_GET

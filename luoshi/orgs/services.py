@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
+from luoshi.audit.labels import masked_name
 from luoshi.audit.models import Action
 from luoshi.audit.services import record, record_change, snapshot
 from luoshi.core import paths
@@ -223,6 +224,7 @@ def apply_unit_import(actor: Any, plan: UnitImportPlan) -> dict[str, Any]:
             detail=f"导入组织架构：新建 {summary['created']} 个单位，更新 {summary['updated']} 个",
             after={
                 **summary,
+                "file": masked_name(plan.file_name),
                 "created_codes": [u.code for u in plan.new_units],
                 "updated_codes": [u.code for u in plan.updates],
             },

@@ -34,6 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
+from luoshi.audit.labels import masked_name
 from luoshi.audit.models import Action
 from luoshi.audit.services import record
 from luoshi.campaigns.models import Aspect, Campaign, Channel
@@ -577,8 +578,8 @@ def import_ledger(
             Action.IMPORT,
             actor=user,
             obj=campaign,
-            detail=f"导入整改台账「{filename}」，登记问题 {report.created} 条"[:200],
-            after={"file": filename, "sha256": sha256, **report.as_result()},
+            detail=f"导入整改台账「{masked_name(filename)}」，登记问题 {report.created} 条"[:200],
+            after={"file": masked_name(filename), "sha256": sha256, **report.as_result()},
         )
     return report
 

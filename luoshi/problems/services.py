@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
+from luoshi.audit.labels import masked_name
 from luoshi.audit.models import Action
 from luoshi.audit.services import record, record_change, snapshot
 from luoshi.campaigns.models import Aspect, Campaign, Channel
@@ -392,7 +393,14 @@ def report_progress(
             for upload, info in zip(uploads, checked, strict=True):
                 stored.append(_store_evidence(entry, actor, upload, info))
             _event(fresh, actor, EventKind.PROGRESS, note=entry.text[:200])
-            record_change(actor, entry, None, detail=f"附件 {len(checked)} 个")
+            files = [{"name": masked_name(e.original_name), "sha256": e.sha256} for e in stored]
+            record(
+                Action.CREATE,
+                actor=actor,
+                obj=entry,
+                after={**snapshot(entry), "evidence": files},
+                detail=f"附件 {len(checked)} 个",
+            )
     except BaseException:
         for evidence in stored:
             evidence.file.delete(save=False)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
+from luoshi.audit.labels import masked_name
 from luoshi.audit.models import Action
 from luoshi.audit.services import record, record_change, snapshot
 from luoshi.campaigns.models import Campaign
@@ -95,7 +96,8 @@ def _store(
     report.file.save(f"{uuid.uuid4().hex}.{checked.extension}", upload, save=False)
     report.save()
     after = {**snapshot(report, exclude=REPORT_UNAUDITED), "file": report.file.name}
-    record(Action.CREATE, actor=actor, obj=report, after=after, detail=f"上传工作报告「{report.title}」"[:200])
+    after["original_name"], after["title"] = masked_name(report.original_name), masked_name(report.title)
+    record(Action.CREATE, actor=actor, obj=report, after=after, detail=f"上传工作报告「{after['title']}」"[:200])
     _queue(actor, report)
     return report
 
@@ -147,7 +149,7 @@ def reprocess_report(actor: Any, report: Report) -> Report:
                     title=locked.title, count=corrected
                 )
             )
-        record(Action.UPDATE, actor=actor, obj=locked, detail=f"重新处理工作报告「{locked.title}」"[:200])
+        record(Action.UPDATE, actor=actor, obj=locked, detail=f"重新处理工作报告「{masked_name(locked.title)}」"[:200])
         _queue(actor, locked)
     return locked
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from openpyxl import load_workbook
 from luoshi.audit.models import Action, AuditEvent
 from luoshi.audit.services import record
 from luoshi.core import context
+from luoshi.testing.problems import rectifying
 from luoshi.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -112,8 +114,8 @@ def test_detail_shows_before_and_after_side_by_side(auditor_client: Client, worl
     assert "新名称" in body
     assert event.hash in body
     diff = response.context["diff"]
-    assert ("name", '"旧名称"', '"新名称"', True) in diff
-    assert ("leaders", '"甲"', '"甲"', False) in diff
+    assert ("名称", "旧名称", "新名称", True) in diff
+    assert ("负责人", "甲", "甲", False) in diff
     assert auditor_client.get(reverse("audit:detail", args=[event.seq + 100])).status_code == 404
 
 
@@ -170,3 +172,41 @@ def test_export_over_the_cap_is_refused_and_not_recorded(
     response = auditor_client.get(EXPORT, follow=True)
     assert "请缩小日期范围" in response.content.decode()
     assert AuditEvent.objects.count() == before
+
+def test_pages_name_objects_fields_states_and_times_in_chinese(auditor_client: Client, world: World) -> None:
+    problem = rectifying(world)
+    claimed = AuditEvent.objects.filter(object_type="problems.problem", object_id=str(problem.pk)).latest("seq")
+    listing = auditor_client.get(LIST).content.decode()
+    assert f"问题 {problem.number}" in listing
+    assert "problems.problem" not in listing.split("<tbody>")[1]
+    response = auditor_client.get(reverse("audit:detail", args=[claimed.seq]))
+    body = response.content.decode()
+    assert f"问题 {problem.number}" in body
+    assert ("状态", "待认领", "整改中", True) in response.context["diff"]
+    assert f"· {claimed.get_action_display()}" in body
+    diff = {label: after for label, _before, after, _changed in response.context["diff"]}
+    local = timezone.localtime(problem.claimed_at)
+    assert local.utcoffset() == dt.timedelta(hours=8)
+    assert diff["认领时间"] == f"{local:%Y-%m-%d %H:%M:%S}"
+
+
+def test_list_time_and_export_values_are_local_and_chinese(auditor_client: Client, world: World) -> None:
+    problem = rectifying(world)
+    event = AuditEvent.objects.filter(object_type="problems.problem", object_id=str(problem.pk)).latest("seq")
+    local = timezone.localtime(event.at)
+    listing = auditor_client.get(LIST, {"object_type": "problems.problem"}).content.decode()
+    assert f"{local:%Y-%m-%d %H:%M:%S}" in listing
+    sheet = load_workbook(io.BytesIO(auditor_client.get(EXPORT, {"object_type": "problems.problem"}).content)).active
+    row = list(sheet.iter_rows(values_only=True))[1]
+    assert row[6] == "问题"
+    assert row[8] == f"问题 {problem.number}"
+    after = json.loads(row[11])
+    assert after["状态"] == "整改中"
+    assert after["认领时间"] == f"{timezone.localtime(problem.claimed_at):%Y-%m-%d %H:%M:%S}"
+
+
+def test_objects_without_a_model_fall_back_to_their_type_and_id(auditor_client: Client, world: World) -> None:
+    event = record(Action.UPDATE, object_type="gone.thing", object_id="5")
+    assert event.object_label == "gone.thing #5"
+    unit = AuditEvent.objects.filter(object_type="orgs.unit", object_id=str(world.district_a.pk)).latest("seq")
+    assert unit.object_label == "单位 东城区（D001）"
