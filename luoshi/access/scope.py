@@ -53,6 +53,15 @@ def scope_paths(user: Any, perm: str) -> list[str]:
     return tops
 
 
+def role_paths(user: Any, role: str) -> list[str]:
+    """The top-most unit paths on which ``user`` holds ``role``."""
+    tops: list[str] = []
+    for path in sorted({path for held, path in assignments(user) if held == role}):
+        if not tops or not is_within(path, tops[-1]):
+            tops.append(path)
+    return tops
+
+
 def has_perm_anywhere(user: Any, perm: str) -> bool:
     return bool(scope_paths(user, perm))
 

@@ -5,11 +5,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.access.models import RoleAssignment
 from luoshi.access.roles import Role
 from luoshi.accounts import services
 from luoshi.accounts.models import User
@@ -167,7 +169,13 @@ class RoleAssignForm(ScopedUnitForm):
 
 
 class UserSearchForm(StyledForm):
-    STATUS_CHOICES = [("", _("全部状态")), ("active", _("启用")), ("inactive", _("已停用")), ("locked", _("已锁定"))]
+    STATUS_CHOICES = [
+        ("", _("全部状态")),
+        ("active", _("启用")),
+        ("inactive", _("已停用")),
+        ("locked", _("已锁定")),
+        ("must_change", _("待修改密码")),
+    ]
 
     q = forms.CharField(
         label=_("关键词"),
@@ -177,3 +185,27 @@ class UserSearchForm(StyledForm):
     )
     status = forms.ChoiceField(label=_("状态"), choices=STATUS_CHOICES, required=False)
     role = forms.ChoiceField(label=_("角色"), choices=[("", _("全部角色")), *Role.choices], required=False)
+
+    def filter(self, users: QuerySet[User]) -> QuerySet[User]:
+        """The accounts matching the search; an invalid search filters nothing."""
+        if not self.is_valid():
+            return users
+        data = self.cleaned_data
+        for word in data["q"].split()[:5]:
+            users = users.filter(
+                Q(username__icontains=word)
+                | Q(display_name__icontains=word)
+                | Q(title__icontains=word)
+                | Q(unit__name__icontains=word)
+            )
+        statuses = {
+            "active": Q(is_active=True),
+            "inactive": Q(is_active=False),
+            "locked": Q(locked_until__gt=timezone.now()),
+            "must_change": Q(must_change_password=True, is_active=True),
+        }
+        if data["status"] in statuses:
+            users = users.filter(statuses[data["status"]])
+        if data["role"]:
+            users = users.filter(Exists(RoleAssignment.objects.filter(user=OuterRef("pk"), role=data["role"])))
+        return users

@@ -10,8 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -36,6 +35,7 @@ from luoshi.accounts.models import User
 from luoshi.audit.models import Action
 from luoshi.audit.services import record
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.pagination import Paginator
 
 View = Callable[..., HttpResponse]
 PAGE_SIZE = 30
@@ -111,33 +111,11 @@ def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> b
     return True
 
 
-def _search(users: QuerySet[User], form: UserSearchForm) -> QuerySet[User]:
-    if not form.is_valid():
-        return users
-    data = form.cleaned_data
-    for word in data["q"].split()[:5]:
-        users = users.filter(
-            Q(username__icontains=word)
-            | Q(display_name__icontains=word)
-            | Q(title__icontains=word)
-            | Q(unit__name__icontains=word)
-        )
-    if data["status"] == "active":
-        users = users.filter(is_active=True)
-    elif data["status"] == "inactive":
-        users = users.filter(is_active=False)
-    elif data["status"] == "locked":
-        users = users.filter(locked_until__gt=timezone.now())
-    if data["role"]:
-        users = users.filter(Exists(RoleAssignment.objects.filter(user=OuterRef("pk"), role=data["role"])))
-    return users
-
-
 @manage_users_required
 def user_list(request: HttpRequest) -> HttpResponse:
     form = UserSearchForm(request.GET or None)
-    users = _search(services.visible_users(request.user), form).select_related("unit").order_by("username")
-    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    users = form.filter(services.visible_users(request.user)).select_related("unit")
+    page = Paginator(users, ("username", "id"), PAGE_SIZE).page(request.GET)
     roles: dict[int, list[RoleAssignment]] = {}
     for assignment in RoleAssignment.objects.filter(user__in=[u.pk for u in page]).select_related("unit"):
         roles.setdefault(assignment.user_id, []).append(assignment)

@@ -1,23 +1,19 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
 from luoshi.access import scope
-from luoshi.access.roles import Perm
+from luoshi.core import todo
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each role to where its work is."""
+    """我的待办: every role lands on the work it has to do; a user without a role is told so."""
     user = request.user
-    if scope.has_perm_anywhere(user, Perm.VIEW):
-        return redirect("problems:dashboard")
-    if scope.has_perm_anywhere(user, Perm.MANAGE_USERS):
-        return redirect("accounts:users")
-    if scope.has_perm_anywhere(user, Perm.READ_AUDIT):
-        return redirect("audit:list")
-    return redirect("accounts:no_role")
+    if not scope.roles(user):
+        return redirect("accounts:no_role")
+    return render(request, "core/home.html", {"sections": todo.sections(user)})
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -2,47 +2,80 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.roles import Perm
 from luoshi.core.paths import subtree_q
-from luoshi.demands.choices import DemandKind, DemandState
-from luoshi.demands.models import Category, Company, Demand, DemandChannel, DemandExtension, Project
+from luoshi.core.widgets import AllYesNoSelect
+from luoshi.demands.choices import DemandEventKind, DemandKind, DemandState
+from luoshi.demands.models import Category, Company, Demand, DemandChannel, DemandEvent, DemandExtension, Project
 from luoshi.orgs.models import Unit
 
 OPEN_STATES = (DemandState.RECEIVED, DemandState.DISPATCHED, DemandState.SIGNED, DemandState.RESPONDED)
+DUE_SOON = timedelta(hours=24)
+TODO_CHOICES = (
+    ("returned", _("被退单")),
+    ("extension", _("待审批延期")),
+    ("redone", _("重办")),
+    ("due_soon", _("即将超时")),
+    ("overdue", _("已超时未办结")),
+)
+
+
+def _open_due_q(lookup: str, value: Any) -> Q:
+    """Open tickets whose next deadline (sign, contact or resolve) matches ``lookup``."""
+    return (
+        Q(state=DemandState.DISPATCHED, **{f"sign_due__{lookup}": value})
+        | Q(responded_at__isnull=True, state__in=OPEN_STATES, **{f"respond_due__{lookup}": value})
+        | Q(state__in=OPEN_STATES, **{f"resolve_due__{lookup}": value})
+    )
 
 
 def late_q(now: Any) -> Q:
     """Late (超时): resolved after its deadline, or still open past one of its deadlines."""
-    open_late = (
-        Q(state=DemandState.DISPATCHED, sign_due__lt=now)
-        | Q(responded_at__isnull=True, respond_due__lt=now, state__in=OPEN_STATES)
-        | Q(state__in=OPEN_STATES, resolve_due__lt=now)
-    )
-    return open_late | Q(finished_on_time=False) | Q(responded_on_time=False)
+    return _open_due_q("lt", now) | Q(finished_on_time=False) | Q(responded_on_time=False)
+
+
+def todo_q(value: str, now: Any) -> Q:
+    """The home page's to-do items (我的待办) of dispatchers and handlers, each one list."""
+    if value == "returned":
+        returned = DemandEvent.objects.filter(demand=OuterRef("pk"), kind=DemandEventKind.RETURNED)
+        return Q(Exists(returned), state=DemandState.RECEIVED)
+    if value == "extension":
+        return Q(Exists(DemandExtension.objects.filter(demand=OuterRef("pk"), state="pending")))
+    if value == "redone":
+        return Q(redo_count__gt=0, state__in=(DemandState.SIGNED, DemandState.RESPONDED))
+    if value == "due_soon":
+        return _open_due_q("range", (now, now + DUE_SOON)) & ~_open_due_q("lt", now)
+    return _open_due_q("lt", now)
 
 
 class DemandFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("关键词"))
     state = django_filters.MultipleChoiceFilter(choices=DemandState.choices, label=_("状态"))
-    kind = django_filters.ChoiceFilter(choices=DemandKind.choices, label=_("类型"))
+    kind = django_filters.ChoiceFilter(choices=DemandKind.choices, label=_("类型"), empty_label=_("全部"))
     category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), method="filter_category", label=_("分类（含下级）")
+        queryset=Category.objects.all(), method="filter_category", label=_("分类（含下级）"), empty_label=_("全部")
     )
-    channel = django_filters.ModelChoiceFilter(queryset=DemandChannel.objects.all(), label=_("渠道"))
+    channel = django_filters.ModelChoiceFilter(
+        queryset=DemandChannel.objects.all(), label=_("渠道"), empty_label=_("全部")
+    )
     unit = django_filters.ModelChoiceFilter(
         queryset=Unit.objects.all(), method="filter_subtree", label=_("单位（含下级）")
     )
     company = django_filters.ModelChoiceFilter(queryset=Company.objects.all(), label=_("涉及企业"))
     project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("涉及项目"))
-    late = django_filters.BooleanFilter(method="filter_late", label=_("超时"))
-    escalated = django_filters.BooleanFilter(label=_("督办"))
+    todo = django_filters.ChoiceFilter(
+        choices=TODO_CHOICES, method="filter_todo", label=_("待办"), empty_label=_("全部")
+    )
+    late = django_filters.BooleanFilter(method="filter_late", label=_("超时"), widget=AllYesNoSelect)
+    escalated = django_filters.BooleanFilter(label=_("督办"), widget=AllYesNoSelect)
     received_after = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte", label=_("受理不早于"))
     received_before = django_filters.DateFilter(
         field_name="received_at", lookup_expr="date__lte", label=_("受理不晚于")
@@ -88,6 +121,9 @@ class DemandFilterSet(django_filters.FilterSet):
             return queryset
         condition = late_q(timezone.now())
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_todo(self, queryset: QuerySet[Demand], name: str, value: str) -> QuerySet[Demand]:
+        return queryset.filter(todo_q(value, timezone.now())) if value else queryset
 
 
 class DemandExtensionFilterSet(django_filters.FilterSet):

@@ -297,25 +297,32 @@ def child_figures(parent: Unit, period: Period) -> list[tuple[Unit, Figures]]:
     return [(child, by_branch.get(child.path, Figures())) for child in children]
 
 
-def ranking(parent: Unit, period: Period, config: RateSettings | None = None) -> list[RateRow]:
-    """Child units of ``parent`` by composite score, best first; the three lowest scored are marked ``lowest``.
-
-    Units without any rate come last, unranked.
-    """
-    config = config or RateSettings.current()
-    rows = [RateRow(unit, f, config) for unit, f in child_figures(parent, period)]
+def rank_rows(rows: list[RateRow]) -> list[RateRow]:
+    """Rank scored rows best first, ties sharing a rank (1, 1, 3); mark the lowest (末三位) as
+    ``docs/demand-rates.md`` states: a row whose score fewer than three rows fall below, when more than three
+    rows are scored and its score is below the top one. Unscored rows come last, unranked."""
     scored = sorted((r for r in rows if r.score is not None), key=lambda r: (-r.score, r.entity.path))  # type: ignore[operator]
-    for position, row in enumerate(scored, start=1):
-        row.rank = position
-    for row in scored[-LOWEST_NAMED:] if len(scored) > LOWEST_NAMED else []:
-        row.lowest = True
-    unscored = [r for r in rows if r.score is None]
-    return scored + unscored
+    first: dict[Fraction | None, int] = {}
+    last: dict[Fraction | None, int] = {}
+    for position, row in enumerate(scored):
+        first.setdefault(row.score, position)
+        last[row.score] = position
+    for row in scored:
+        row.rank = first[row.score] + 1
+        below = len(scored) - last[row.score] - 1
+        row.lowest = len(scored) > LOWEST_NAMED and below < LOWEST_NAMED and row.score != scored[0].score
+    return scored + [r for r in rows if r.score is None]
+
+
+def ranking(parent: Unit, period: Period, config: RateSettings | None = None) -> list[RateRow]:
+    """Child units of ``parent`` by composite score, best first, ties sharing a rank; the lowest are marked."""
+    config = config or RateSettings.current()
+    return rank_rows([RateRow(unit, f, config) for unit, f in child_figures(parent, period)])
 
 
 def lowest_named(rows: Iterable[RateRow]) -> list[RateRow]:
-    """The three lowest-scored units of a ranking (末三位), lowest first."""
-    return sorted((r for r in rows if r.lowest), key=lambda r: r.score or 0)
+    """The lowest-scored units of a ranking (末三位, ties at the cut all named), lowest first."""
+    return sorted((r for r in rows if r.lowest), key=lambda r: (r.score or 0, -(r.rank or 0)))
 
 
 def _by_entity(rows: QuerySet[DemandRollup], field_name: str, model: type[Any], config: RateSettings) -> list[RateRow]:

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -23,6 +22,7 @@ from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.core.actions import ObjectActionView
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.pagination import Paginator
 from luoshi.demands import exports, queries, services
 from luoshi.demands import forms as dforms
 from luoshi.demands.choices import DemandState
@@ -90,7 +90,7 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_view(user)
     filterset = DemandFilterSet(request.GET, queryset=queries.visible_demands(user), request=request)
-    page = Paginator(filterset.qs.order_by("-received_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs, ("-received_at", "-id"), PAGE_SIZE).page(request.GET)
     _style_filter_form(filterset.form, user)
     context = {
         "form": filterset.form,

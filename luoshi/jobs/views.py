@@ -6,11 +6,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from luoshi.core.pagination import Paginator
 from luoshi.jobs.exports import XLSX_TYPE, export_file
 from luoshi.jobs.models import Job, JobStatus
 from luoshi.jobs.runner import live_progress
@@ -42,8 +42,8 @@ def status_context(job: Job) -> dict[str, Any]:
 @login_required
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = Job.objects.filter(owner_id=request.user.pk).order_by("-id")
-    page = Paginator(jobs, 50).get_page(request.GET.get("page"))
+    jobs = Job.objects.filter(owner_id=request.user.pk)
+    page = Paginator(jobs, ("-id",), 50).page(request.GET)
     return render(request, "jobs/job_list.html", {"page": page})
 
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.roles import Perm
@@ -15,8 +16,15 @@ from luoshi.campaigns.models import Aspect, Campaign, Channel
 from luoshi.core.paths import subtree_q
 from luoshi.orgs.models import Unit
 from luoshi.problems import queries
-from luoshi.problems.choices import Kind, Light, Severity, State
-from luoshi.problems.models import Problem, ProblemClass
+from luoshi.problems.choices import Kind, Light, RequestState, Severity, State
+from luoshi.problems.models import ClosureRequest, ExtensionRequest, Problem, ProblemClass
+
+TODO_CHOICES = (
+    ("to_claim", _("待我认领")),
+    ("sent_back", _("被退回")),
+    ("extension", _("待审批延期")),
+    ("overdue", _("逾期未销号")),
+)
 
 
 class ProblemFilterSet(django_filters.FilterSet):
@@ -37,6 +45,9 @@ class ProblemFilterSet(django_filters.FilterSet):
     problem_class = django_filters.ModelChoiceFilter(queryset=ProblemClass.objects.all(), label=_("类别"))
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("时限不晚于"))
     deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("时限不早于"))
+    todo = django_filters.ChoiceFilter(
+        choices=TODO_CHOICES, method="filter_todo", label=_("待办"), empty_label=_("全部")
+    )
 
     class Meta:
         model = Problem
@@ -45,6 +56,7 @@ class ProblemFilterSet(django_filters.FilterSet):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = user if user is not None else getattr(self.request, "user", None)
+        self.user = user
         if user is not None:
             self.limit_choices(user)
 
@@ -65,3 +77,18 @@ class ProblemFilterSet(django_filters.FilterSet):
 
     def filter_subtree(self, queryset: QuerySet[Problem], name: str, value: Any) -> QuerySet[Problem]:
         return queryset.filter(subtree_q(value.path)) if value else queryset
+
+    def filter_todo(self, queryset: QuerySet[Problem], name: str, value: str) -> QuerySet[Problem]:
+        """The home page's to-do items (我的待办), each one list."""
+        if value == "to_claim":
+            mine = Q(responsible_leader__isnull=True) | Q(responsible_leader=getattr(self.user, "pk", None))
+            return queryset.filter(mine, state=State.PENDING_CLAIM)
+        if value == "sent_back":
+            rejected = ClosureRequest.objects.filter(problem=OuterRef("pk"), state=RequestState.REJECTED)
+            return queryset.filter(Exists(rejected), state=State.RECTIFYING)
+        if value == "extension":
+            pending = ExtensionRequest.objects.filter(problem=OuterRef("pk"), state=RequestState.PENDING)
+            return queryset.filter(Exists(pending))
+        if value == "overdue":
+            return queryset.filter(queries.overdue_q(timezone.localdate()))
+        return queryset

@@ -32,7 +32,7 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def _overdue_q(today: date) -> Q:
+def overdue_q(today: date) -> Q:
     return Q(deadline__lt=today) & ~Q(state=State.CLOSED)
 
 
@@ -117,7 +117,7 @@ class Summary:
 def _figures(today: date) -> dict[str, Any]:
     """The counts behind every figure: total, overdue, per state, and per light of the open problems."""
     open_q = ~Q(state=State.CLOSED)
-    figures: dict[str, Any] = {"total": Count("id"), "overdue": Count("id", filter=_overdue_q(today))}
+    figures: dict[str, Any] = {"total": Count("id"), "overdue": Count("id", filter=overdue_q(today))}
     figures.update({f"state_{s}": Count("id", filter=Q(state=s)) for s in State.values})
     figures.update({f"light_{c}": Count("id", filter=Q(light=c) & open_q) for c in Light.values})
     return figures

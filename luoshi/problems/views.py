@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from luoshi.campaigns import queries as campaign_queries
 from luoshi.campaigns.models import Campaign
 from luoshi.core.actions import ObjectActionView
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.pagination import Paginator
 from luoshi.orgs.models import Unit
 from luoshi.problems import forms as pforms
 from luoshi.problems import queries, services, workflow
@@ -192,14 +192,13 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     base = Problem.objects.visible_to(user, Perm.VIEW).select_related("unit", "aspect", "channel", "responsible_leader")
     filterset = ProblemFilterSet(request.GET, queryset=base, request=request)
     sort = request.GET.get("sort", "") if request.GET.get("sort") in SORTS else "-id"
-    problems = filterset.qs.order_by(sort, "-id" if sort != "-id" else "id")
-    page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
+    ordering = (sort,) if sort in ("id", "-id") else (sort, "-id")
+    page = Paginator(filterset.qs, ordering, PAGE_SIZE).page(request.GET)
     export_url = _optional_url("ledger:export") if scope.has_perm_anywhere(user, Perm.EXPORT) else None
     context = {
         "filter": filterset,
         "form": filterset.form,
         "page": page,
-        "page_numbers": [n if isinstance(n, int) else None for n in page.paginator.get_elided_page_range(page.number)],
         "sort": sort,
         "query": _querystring(request),
         "sort_id_url": _querystring(request, sort="id" if sort == "-id" else "-id"),

@@ -12,6 +12,7 @@ from luoshi.access.roles import Perm
 from luoshi.campaigns.models import Campaign
 from luoshi.campaigns.queries import visible_campaigns
 from luoshi.core.paths import subtree_q
+from luoshi.core.widgets import AllYesNoSelect
 from luoshi.orgs.models import Unit
 from luoshi.reports.choices import ReportKind, ReportStatus
 from luoshi.reports.models import Figure, Report
@@ -22,8 +23,8 @@ class ReportFilterSet(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         queryset=Unit.objects.all(), method="filter_subtree", label=_("单位（含下级）")
     )
-    status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("处理状态"))
-    kind = django_filters.ChoiceFilter(choices=ReportKind.choices, label=_("类型"))
+    status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("处理状态"), empty_label=_("全部"))
+    kind = django_filters.ChoiceFilter(choices=ReportKind.choices, label=_("类型"), empty_label=_("全部"))
 
     class Meta:
         model = Report
@@ -43,7 +44,7 @@ class ReportFilterSet(django_filters.FilterSet):
 class FigureFilterSet(django_filters.FilterSet):
     report = django_filters.NumberFilter(field_name="report_id", label=_("报告"))
     campaign = django_filters.NumberFilter(field_name="report__campaign_id", label=_("活动"))
-    excluded = django_filters.BooleanFilter(label=_("不是数字"))
+    excluded = django_filters.BooleanFilter(label=_("不是数字"), widget=AllYesNoSelect)
 
     class Meta:
         model = Figure

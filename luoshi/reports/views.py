@@ -7,7 +7,6 @@ import tempfile
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from luoshi.campaigns import services as campaign_services
 from luoshi.campaigns.models import Campaign
 from luoshi.campaigns.queries import get_visible_campaign_or_404, visible_campaigns
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.pagination import Paginator
 from luoshi.orgs.models import Unit
 from luoshi.reports import claims, exports, queries, services
 from luoshi.reports.choices import ReportStatus
@@ -47,7 +47,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     filterset = ReportFilterSet(request.GET, queryset=queries.report_list(user), user=user)
     reports = filterset.qs if filterset.is_valid() else queries.report_list(user).none()
     campaign = filterset.form.cleaned_data.get("campaign") if filterset.is_valid() else None
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    page = Paginator(reports, ("-id",), 50).page(request.GET)
     context = {
         "filterset": filterset,
         "page": page,
