@@ -318,9 +318,10 @@ def measure(args: argparse.Namespace, office: Any, district: Any) -> list[PageTi
     from django.urls import reverse
 
     from luoshi.problems.models import Problem
+    from luoshi.testing.twofactor import verified_login
 
     client = Client()
-    client.force_login(office)
+    verified_login(client, office)
     query = {"state": "rectifying", "light": "red", "q": args.q, "unit": district.pk}
     list_url = f"{reverse('problems:list')}?{urlencode(query)}"
     hits = Problem.objects.filter(state="rectifying", light="red", org_path__startswith=district.path)

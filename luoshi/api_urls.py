@@ -1,8 +1,9 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from luoshi.accounts.api import TokenView
 
 urlpatterns = [
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", TokenView.as_view(), name="api-token"),
     path("", include("luoshi.orgs.api.urls")),
     path("", include("luoshi.campaigns.api.urls")),
     path("", include("luoshi.problems.api.urls")),

@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -100,11 +103,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "luoshi.core.middleware.LoginRequiredMiddleware",
+    "luoshi.accounts.middleware.TwoFactorRequiredMiddleware",
     "luoshi.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "luoshi.jobs.middleware.QueueUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "luoshi.urls"
@@ -220,8 +226,8 @@ CONTENT_SECURITY_POLICY = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "luoshi.accounts.api_auth.TokenAuthentication",
+        "luoshi.accounts.api_auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -246,9 +252,10 @@ SPECTACULAR_SETTINGS = {
         "RequestStateEnum": "luoshi.problems.choices.RequestState",
         "EventKindEnum": "luoshi.problems.choices.EventKind",
     },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "luoshi.core.api.document_errors"],
 }
 
-# Rate limits and the login throttle count in the cache: a file cache is shared by every worker process.
+# The cache (shared by every worker process through its files); rate limits count in luoshi/core/counters.py.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -257,6 +264,15 @@ CACHES = {
 }
 LUOSHI_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("LUOSHI_LOGIN_ADDRESS_MAX_FAILURES", "20"))
 LUOSHI_LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("LUOSHI_LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
+# Atomic counters for the rate limits and the login throttle (luoshi/core/counters.py): ``database`` (default,
+# shared by every process through the database) or ``redis`` (INCR on LUOSHI_COUNTERS_REDIS_URL, default REDIS_URL).
+LUOSHI_COUNTERS = os.environ.get("LUOSHI_COUNTERS", "database")
+LUOSHI_COUNTERS_REDIS_URL = os.environ.get(
+    "LUOSHI_COUNTERS_REDIS_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+)
+LUOSHI_COUNTERS_PREFIX = os.environ.get("LUOSHI_COUNTERS_PREFIX", "luoshi:counter:")
+# A password older than this must be changed before anything else, the API included (0: passwords never expire).
+LUOSHI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("LUOSHI_PASSWORD_MAX_AGE_DAYS", "90"))
 
 JOBS_BACKEND = os.environ.get("LUOSHI_JOBS", "sqlite")
 if JOBS_BACKEND == "redis":
@@ -275,9 +291,20 @@ else:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 
+# A running job beats every N seconds; one whose worker is silent for longer than the bound is ended by the sweep,
+# and so is a pending job that no queue holds after the grace period.
+LUOSHI_JOB_HEARTBEAT_SECONDS = float(os.environ.get("LUOSHI_JOB_HEARTBEAT_SECONDS", "10"))
+LUOSHI_JOB_STALE_SECONDS = float(os.environ.get("LUOSHI_JOB_STALE_SECONDS", "60"))
+LUOSHI_JOB_QUEUE_GRACE_SECONDS = float(os.environ.get("LUOSHI_JOB_QUEUE_GRACE_SECONDS", "120"))
+
 LUOSHI_YELLOW_DAYS = int(os.environ.get("LUOSHI_YELLOW_DAYS", "3"))
 LUOSHI_LOGIN_MAX_FAILURES = 5
 LUOSHI_LOGIN_LOCK_MINUTES = 15
+# Two-factor login (luoshi/accounts/twofactor.py): the name authenticator apps show; wrong codes count
+# against the account like wrong passwords, so django-otp's own back-off is off.
+OTP_TOTP_ISSUER = "落实 Luoshi"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Public filing (群众端) and Open311: requests allowed per client IP and window (seconds); body size cap.
 LUOSHI_PUBLIC_RATE_LIMITS = {"file": (10, 3600), "lookup": (60, 3600), "open311": (30, 3600)}
 LUOSHI_PUBLIC_MAX_BODY_BYTES = 16 * 1024
@@ -286,7 +313,11 @@ LUOSHI_OPEN311_API_KEYS = [k for k in os.environ.get("LUOSHI_OPEN311_API_KEYS", 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_403_traceback": {"()": "luoshi.core.logfilters.NoTracebackForPermissionDenied"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LUOSHI_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["no_403_traceback"]},
+    },
 }

@@ -22,6 +22,7 @@ from luoshi.testing.scope_matrix import (
     missing_kwargs,
     response_text,
 )
+from luoshi.testing.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
@@ -42,7 +43,7 @@ def signed_in(seed: Seed, usernames: tuple[str, ...] | list[str]) -> dict[str, C
     """One client per user, all signed in before anything is measured (signing in is audited)."""
     clients = {username: Client() for username in usernames}
     for username, client in clients.items():
-        client.force_login(seed.user(username))
+        verified_login(client, seed.user(username))
     return clients
 
 
@@ -92,7 +93,7 @@ def test_anonymous_is_sent_to_login(client: Client, seed: Seed, name: str) -> No
 def test_insider_with_the_right_role_is_served(client: Client, seed: Seed, name: str) -> None:
     case = PAGE_OBJECTS[name](seed)
     url = reverse(name, kwargs=case.kwargs)
-    client.force_login(seed.user(case.insider))
+    verified_login(client, seed.user(case.insider))
     response = fetch(client, url, {**FORM_DATA, **case.data})
     assert response.status_code not in (403, 404), f"{case.insider} refused at {url}"
     assert response.status_code < 500
@@ -104,7 +105,7 @@ def test_list_shows_no_outsider_anything_of_district_a(client: Client, seed: See
     markers, ids = seed.everything().markers(), seed.ids()
     urls = [reverse(name) + (f"?{q.format_map(ids)}" if q else "") for q in case.queries]
     for username in case.viewers:
-        client.force_login(seed.user(username))
+        verified_login(client, seed.user(username))
         for url in urls:
             response = fetch(client, url)
             assert response.status_code < 500, url
@@ -112,7 +113,7 @@ def test_list_shows_no_outsider_anything_of_district_a(client: Client, seed: See
             leaked = [m for m in markers if m in text]
             assert not leaked, f"{username} sees {leaked} at {url}"
     if case.insider is not None:
-        client.force_login(seed.user(case.insider))
+        verified_login(client, seed.user(case.insider))
         texts = [response_text(fetch(client, url)) for url in urls]
         assert any(m in text for m in markers for text in texts), f"{case.insider} sees no district-A data at {urls}"
 

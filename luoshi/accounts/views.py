@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from luoshi.access import scope
 from luoshi.access.models import RoleAssignment
 from luoshi.access.roles import Perm
-from luoshi.accounts import services
+from luoshi.accounts import services, twofactor
 from luoshi.accounts.forms import (
     LoginForm,
     PasswordChangeForm,
@@ -59,7 +59,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             fresh = services.change_own_password(
-                user, form.cleaned_data["old_password"], form.cleaned_data["new_password2"]
+                user,
+                form.cleaned_data["old_password"],
+                form.cleaned_data["new_password2"],
+                keep_session=request.session.session_key or "",
             )
         except RuleViolation as exc:
             form.add_error("old_password" if exc.code == "wrong_password" else None, str(exc))
@@ -67,7 +70,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, fresh)
             messages.success(request, _("密码已修改。"))
             return redirect("home")
-    return render(request, "accounts/password_change.html", {"form": form, "forced": user.must_change_password})
+    forced, due = user.must_change_password, services.password_change_due(user)
+    context = {"form": form, "forced": forced, "expired": due and not forced}
+    return render(request, "accounts/password_change.html", context)
 
 
 @never_cache
@@ -167,6 +172,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_assign": account.pk != request.user.pk,
         "role_form": RoleAssignForm(request.user),
         "is_self": account.pk == request.user.pk,
+        "two_factor": twofactor.status(account),
     }
     return render(request, "accounts/user_detail.html", context)
 

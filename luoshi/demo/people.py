@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 
 from luoshi.access.models import RoleAssignment
 from luoshi.access.roles import Role
+from luoshi.accounts import twofactor
 from luoshi.audit.models import Action
 from luoshi.audit.services import record, record_change, snapshot
 from luoshi.core.demo_accounts import DEMO_PASSWORD, DEMO_PREFIX
@@ -74,6 +75,8 @@ class People:
         record(Action.CREATE, obj=user, after=snapshot(user), actor_name="演示数据", detail="演示数据：新建账号")
         assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit)
         record_change(None, assignment, None, detail="演示数据：角色授权")
+        if demo and twofactor.requires_two_factor(user):
+            twofactor.enrol_demo(user)
         return user
 
     def district(self, unit: Unit, index: int) -> DistrictCast:

@@ -128,6 +128,10 @@ def routes() -> dict[str, Route]:
 # --- what must not change ---------------------------------------------------------------------------
 
 
+# Rate-limit windows count every request, refused ones included: that is their purpose, not a change of data.
+COUNTING_MODELS = {"core.Counter"}
+
+
 def project_models() -> list[type[models.Model]]:
     """Every concrete model of the project's apps (proxies share their table and are left out)."""
     return [m for m in apps.get_models() if m.__module__.startswith("luoshi.") and not m._meta.proxy]
@@ -144,7 +148,8 @@ def _table_picture(model: type[models.Model]) -> tuple[int, Any, str]:
 def database_footprint() -> dict[str, Any]:
     """Count, highest id and a digest of every row of every project table, API tokens, the audit chain head
     and the stored files; equal before and after means a refused request changed nothing."""
-    picture: dict[str, Any] = {model._meta.label: _table_picture(model) for model in project_models()}
+    tables = [model for model in project_models() if model._meta.label not in COUNTING_MODELS]
+    picture: dict[str, Any] = {model._meta.label: _table_picture(model) for model in tables}
     picture["authtoken.Token"] = sorted(Token.objects.values_list("user_id", "key"))
     picture["audit head"] = ChainHead.objects.filter(id=1).values_list("seq", "hash").first()
     picture["files"] = stored_files()
@@ -554,6 +559,7 @@ PAGE_OBJECTS: dict[str, ObjectBuilder] = {
     "accounts:user_detail": _account(),
     "accounts:user_edit": _account(),
     "accounts:user_reset_password": _account(),
+    "accounts:user_reset_two_factor": _account(),
     "accounts:user_set_active": _account(),
     "accounts:user_unlock": _account(),
     "accounts:role_assign": _account(),
@@ -629,6 +635,8 @@ PAGE_LISTS: dict[str, ListCase] = {
     "home": ListCase(None),
     "accounts:no_role": ListCase(None),
     "accounts:password_change": ListCase(None),
+    "accounts:two_factor": ListCase(None),
+    "accounts:two_factor_enrol": ListCase(None),
     "accounts:api_token": ListCase(None),
     "accounts:users": ListCase("secadmin", ADMINS_B, ("", "q=mimi", "q=秘密&role=liaison")),
     "accounts:user_create": ListCase(None, ADMINS_B),
@@ -836,6 +844,7 @@ EXEMPT: dict[str, str] = {
     "accounts:login": "the public login page; shows no data",
     "accounts:logout": "ends the caller's own session (POST); shows no data",
     "healthz": "liveness probe answering a plain 'ok'",
+    "favicon.ico": "the site icon, a static image",
     "set_language": "Django's language switch: stores the caller's language choice",
     "api-schema": "the OpenAPI description of the API; no data",
     "api-docs": "Swagger UI over the schema; no data",
@@ -863,7 +872,17 @@ ACCOUNTS_ADMIN = "account administration"
 AUDIT = "audit log"
 OWN = "own account and jobs"
 
-OWN_NAMES = frozenset({"home", "accounts:no_role", "accounts:password_change", "accounts:api_token", "jobs:list"})
+OWN_NAMES = frozenset(
+    {
+        "home",
+        "accounts:no_role",
+        "accounts:password_change",
+        "accounts:two_factor",
+        "accounts:two_factor_enrol",
+        "accounts:api_token",
+        "jobs:list",
+    }
+)
 
 
 def area_of(name: str) -> str:

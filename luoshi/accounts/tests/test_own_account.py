@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from luoshi.accounts.models import User
 from luoshi.audit.models import Action, AuditEvent
+from luoshi.testing.twofactor import verified_login
 from luoshi.testing.world import PASSWORD, World
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def change(client: Client, old: str, new: str, again: str | None = None) -> str:
 
 
 def test_user_changes_own_password_and_stays_logged_in(client: Client, world: World) -> None:
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     assert change(client, PASSWORD, NEW) == ""
     user = User.objects.get(pk=world.leader_a.pk)
     assert user.check_password(NEW)
@@ -42,7 +43,7 @@ def test_user_changes_own_password_and_stays_logged_in(client: Client, world: Wo
     [("short1A", "密码太短"), ("12345678901234", "只包含数字"), ("password1234", "太常见"), ("leader_a_x1", "太相似")],
 )
 def test_password_policy_applies_to_own_change(client: Client, world: World, new: str, message: str) -> None:
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     body = change(client, PASSWORD, new)
     assert body, "a weak password must be refused"
     assert message in body
@@ -50,19 +51,19 @@ def test_password_policy_applies_to_own_change(client: Client, world: World, new
 
 
 def test_wrong_old_password_is_refused(client: Client, world: World) -> None:
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     assert "原密码不正确" in change(client, "Not-my-password-1", NEW)
     assert User.objects.get(pk=world.leader_a.pk).check_password(PASSWORD)
 
 
 def test_mismatched_new_passwords_are_refused(client: Client, world: World) -> None:
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     assert "两次输入的新密码不一致" in change(client, PASSWORD, NEW, NEW + "x")
 
 
 def test_user_with_admin_set_password_must_change_it_first(client: Client, world: World) -> None:
     User.objects.filter(pk=world.liaison_a.pk).update(must_change_password=True)
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     response = client.get(reverse("accounts:no_role"))
     assert response.status_code == 302
     assert response["Location"] == CHANGE
@@ -72,7 +73,7 @@ def test_user_with_admin_set_password_must_change_it_first(client: Client, world
 
 
 def test_token_created_shown_once_and_usable(client: Client, world: World) -> None:
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     assert "您还没有 API 令牌" in client.get(TOKEN).content.decode()
     response = client.post(TOKEN, {"action": "create"})
     key = Token.objects.get(user=world.liaison_a).key
@@ -90,7 +91,7 @@ def test_token_created_shown_once_and_usable(client: Client, world: World) -> No
 
 
 def test_token_rotation_invalidates_the_old_key(client: Client, world: World) -> None:
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     client.post(TOKEN, {"action": "create"})
     old = Token.objects.get(user=world.liaison_a).key
     client.post(TOKEN, {"action": "rotate"})
@@ -101,7 +102,7 @@ def test_token_rotation_invalidates_the_old_key(client: Client, world: World) ->
 
 
 def test_token_revocation_is_audited(client: Client, world: World) -> None:
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     client.post(TOKEN, {"action": "create"})
     client.post(TOKEN, {"action": "revoke"})
     assert not Token.objects.filter(user=world.liaison_a).exists()
@@ -111,6 +112,6 @@ def test_token_revocation_is_audited(client: Client, world: World) -> None:
 
 def test_every_role_reaches_its_own_account_pages(client: Client, world: World) -> None:
     for username in ("secadmin", "auditor", "nobody", "office_city"):
-        client.force_login(world.users[username])
+        verified_login(client, world.users[username])
         assert client.get(CHANGE).status_code == 200
         assert client.get(TOKEN).status_code == 200

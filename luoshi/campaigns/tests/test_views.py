@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from luoshi.campaigns.models import Aspect, Campaign, Channel, Phase
 from luoshi.testing.problems import new_problem
+from luoshi.testing.twofactor import verified_login
 
 
 @pytest.fixture
@@ -19,12 +20,12 @@ def east_campaign(world):
 
 
 def test_list_shows_only_visible_campaigns_and_create_button_to_offices(world, east_campaign, client):
-    client.force_login(world.office_b)
+    verified_login(client, world.office_b)
     page = client.get(reverse("campaigns:list")).content.decode()
     assert "测试主题教育" in page
     assert "东城专项整治" not in page
     assert reverse("campaigns:create") in page
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     page = client.get(reverse("campaigns:list")).content.decode()
     assert "测试主题教育" in page
     assert "东城专项整治" in page
@@ -32,17 +33,17 @@ def test_list_shows_only_visible_campaigns_and_create_button_to_offices(world, e
 
 
 def test_detail_is_404_out_of_scope(world, east_campaign, client):
-    client.force_login(world.office_b)
+    verified_login(client, world.office_b)
     assert client.get(reverse("campaigns:detail", args=[east_campaign.pk])).status_code == 404
     assert client.get(reverse("campaigns:edit", args=[east_campaign.pk])).status_code == 404
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     response = client.get(reverse("campaigns:detail", args=[east_campaign.pk]))
     assert response.status_code == 200
     assert response.context["can_manage"] is False
 
 
 def test_detail_shows_manage_controls_to_the_office(world, client):
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     response = client.get(reverse("campaigns:detail", args=[world.campaign.pk]))
     assert response.context["can_manage"] is True
     page = response.content.decode()
@@ -55,11 +56,11 @@ def test_office_edits_liaison_gets_403_and_nothing_changes(world, client):
     url = reverse("campaigns:edit", args=[world.campaign.pk])
     data = {"name": "新名称", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "yellow_days": 5, "version": 1}
     for user in (world.liaison_a, world.office_a):
-        client.force_login(user)
+        verified_login(client, user)
         assert client.get(url).status_code == 403
         assert client.post(url, data).status_code == 403
     assert Campaign.objects.get(pk=world.campaign.pk).name == "测试主题教育"
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     assert client.get(url).status_code == 200
     response = client.post(url, {**data, "is_active": "on"})
     assert response.status_code == 302
@@ -68,7 +69,7 @@ def test_office_edits_liaison_gets_403_and_nothing_changes(world, client):
 
 
 def test_stale_edit_shows_a_conflict(world, client):
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     url = reverse("campaigns:edit", args=[world.campaign.pk])
     data = {"name": "新名称", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "yellow_days": 3, "version": 7}
     response = client.post(url, data)
@@ -78,9 +79,9 @@ def test_stale_edit_shows_a_conflict(world, client):
 
 
 def test_create_page(world, client):
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     assert client.get(reverse("campaigns:create")).status_code == 403
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     response = client.get(reverse("campaigns:create"))
     assert response.status_code == 200
     units = set(response.context["form"].fields["unit"].queryset)
@@ -105,7 +106,7 @@ def test_create_page(world, client):
 
 
 def test_items_are_added_renamed_moved_and_deleted_by_the_office(world, client):
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     pk = world.campaign.pk
     client.post(reverse("campaigns:item_add", args=[pk, "aspects"]), {"name": "纪律建设"})
     added = Aspect.objects.get(campaign=world.campaign, name="纪律建设")
@@ -126,7 +127,7 @@ def test_items_are_added_renamed_moved_and_deleted_by_the_office(world, client):
 def test_deleting_a_used_aspect_shows_why_and_keeps_it(world, client):
     used = world.aspects[2]
     new_problem(world, aspect=used)
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     response = client.post(reverse("campaigns:item_delete", args=[world.campaign.pk, "aspects", used.pk]), follow=True)
     assert "不能删除" in response.content.decode()
     assert Aspect.objects.filter(pk=used.pk).exists()
@@ -136,13 +137,13 @@ def test_item_actions_are_403_for_liaison_and_404_out_of_scope(world, east_campa
     channel = Channel.objects.create(campaign=east_campaign, name="自查自纠")
     add_url = reverse("campaigns:item_add", args=[east_campaign.pk, "channels"])
     delete_url = reverse("campaigns:item_delete", args=[east_campaign.pk, "channels", channel.pk])
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     assert client.post(add_url, {"name": "越权"}).status_code == 403
     assert client.post(delete_url).status_code == 403
-    client.force_login(world.office_b)
+    verified_login(client, world.office_b)
     assert client.post(add_url, {"name": "越权"}).status_code == 404
     assert client.post(delete_url).status_code == 404
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     other = reverse("campaigns:item_delete", args=[east_campaign.pk, "channels", world.channels[0].pk])
     assert client.post(other).status_code == 404
     assert (

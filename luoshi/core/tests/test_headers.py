@@ -9,6 +9,8 @@ import pytest
 from django import forms
 from django.conf import settings
 
+from luoshi.testing.twofactor import verified_login
+
 TEMPLATE_ROOTS = [Path(settings.BASE_DIR) / "luoshi"]
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.I)
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
@@ -57,7 +59,7 @@ def test_anonymous_answers_carry_the_policy_and_no_store(client, db, path):
 
 
 def test_authenticated_pages_carry_the_policy_and_no_store(client, world):
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     for path in ["/problems/", "/problems/dashboard/", "/reports/", "/jobs/"]:
         response = client.get(path)
         assert response.status_code == 200, path
@@ -67,7 +69,7 @@ def test_authenticated_pages_carry_the_policy_and_no_store(client, world):
 
 
 def test_api_docs_load_their_script_from_a_url(client, world):
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     response = client.get("/api/docs/")
     assert response.status_code == 200
     assert not INLINE_SCRIPT.search(response.content.decode())
@@ -109,7 +111,7 @@ def test_form_controls_get_bootstrap_classes_unless_they_have_their_own():
 
 
 def test_report_filters_are_styled(client, world):
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     html = client.get("/reports/").content.decode()
     assert re.search(r'<select name="status" class="form-select"', html)
     assert re.search(r'<select name="campaign" class="form-select"', html)

@@ -19,6 +19,7 @@ from luoshi.problems import services
 from luoshi.problems.choices import Kind, Severity
 from luoshi.problems.imports import KIND_BY_LABEL, SEVERITY_BY_LABEL
 from luoshi.testing.problems import new_problem
+from luoshi.testing.twofactor import verified_login
 
 CATALOG = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 TEMPLATE_DIRS = sorted(Path(settings.BASE_DIR, "luoshi").glob("**/templates"))
@@ -103,7 +104,7 @@ def test_anonymous_visitor_gets_chinese_login_page(client, db):
 
 
 def test_logged_in_user_gets_chinese_pages(client, world):
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     html = html_of(client.get(reverse("problems:dashboard")))
     assert '<html lang="zh-hans">' in html
     for text in ("整改看板", "问题清单", "销号率", "退出"):
@@ -134,7 +135,7 @@ def test_failed_login_message_in_english(client, world):
 def test_dashboard_in_english(client, world):
     new_problem(world)
     english(client)
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     html = html_of(client.get(reverse("problems:dashboard")))
     for text in ("Rectification dashboard", "Total problems", "Close-out rate", "Problem list", "Log out"):
         assert text in html
@@ -145,7 +146,7 @@ def test_dashboard_in_english(client, world):
 def test_problem_list_in_english_keeps_data_in_chinese(client, world):
     new_problem(world, title="食堂浪费现象突出")
     english(client)
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     html = html_of(client.get(reverse("problems:list")))
     for text in ("Problem list", "Pending claim", "Responsible unit", "Import ledger"):
         assert text in html
@@ -157,7 +158,7 @@ def test_problem_list_in_english_keeps_data_in_chinese(client, world):
 def test_switching_back_to_chinese(client, world):
     english(client)
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     html = html_of(client.get(reverse("problems:list")))
     assert '<html lang="zh-hans">' in html
     assert "问题清单" in html

@@ -16,6 +16,7 @@ from luoshi.core import pagination
 from luoshi.core.pagination import Paginator
 from luoshi.problems.models import Problem
 from luoshi.testing.problems import new_problem
+from luoshi.testing.twofactor import verified_login
 from luoshi.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_a_deep_page_runs_no_count_over_the_whole_table(tied: list[Problem], mon
 
 
 def test_list_pages_answer_bad_pages_without_error(client: Client, world: World, tied: list[Problem]) -> None:
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     for bad in ("0", "-1", "1e30", "abc", "99999999999999999999999", "%00"):
         for url in (LIST, reverse("demands:list"), reverse("reports:list"), reverse("jobs:list")):
             response = client.get(url, {"page": bad, "after": bad, "before": bad})
@@ -87,7 +88,7 @@ def test_list_pages_answer_bad_pages_without_error(client: Client, world: World,
 def test_the_list_offers_a_jump_to_page_box(client: Client, world: World) -> None:
     for i in range(53):
         new_problem(world, title=f"跳页{i:02d}")
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     html = client.get(LIST, {"state": "pending_claim"}).content.decode()
     assert 'name="page" id="pager-jump"' in html
     assert '<input type="hidden" name="state" value="pending_claim">' in html

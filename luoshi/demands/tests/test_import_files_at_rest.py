@@ -21,6 +21,7 @@ from luoshi.demands.tasks import sweep_import_files_on_startup
 from luoshi.demands.tests.import_helpers import csv_bytes, row
 from luoshi.jobs.models import Job, JobStatus
 from luoshi.jobs.runner import create_job
+from luoshi.testing.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ PERSONAL = "张三,13812345678\n".encode()
 @pytest.fixture
 def post_import(client, django_capture_on_commit_callbacks):
     def post(user, data):
-        client.force_login(user)
+        verified_login(client, user)
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(reverse("demands:import"), {"file": SimpleUploadedFile("热线.csv", data, "text/csv")})
 

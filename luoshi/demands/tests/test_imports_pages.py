@@ -18,6 +18,7 @@ from luoshi.demands.models import Demand, DemandImport
 from luoshi.demands.tests.import_helpers import csv_bytes, row, xlsx_bytes
 from luoshi.jobs.models import Job, JobStatus
 from luoshi.testing.hostile_files import zip_bomb
+from luoshi.testing.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def post_import(client, django_capture_on_commit_callbacks):
     def post(user, name, data, content_type="text/csv"):
-        client.force_login(user)
+        verified_login(client, user)
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(reverse("demands:import"), {"file": SimpleUploadedFile(name, data, content_type)})
 
@@ -38,7 +39,7 @@ def stored_imports(settings) -> list[Path]:
 
 
 def test_page_shows_the_form_and_the_columns(client, world):
-    client.force_login(world.dispatcher_city)
+    verified_login(client, world.dispatcher_city)
     html = client.get(reverse("demands:import")).content.decode()
     assert 'enctype="multipart/form-data"' in html
     assert "csrfmiddlewaretoken" in html
@@ -106,7 +107,7 @@ def test_size_limit_is_configurable(post_import, world, settings):
 
 @pytest.mark.parametrize("username", ["liaison_a", "handler_a", "secadmin", "auditor"])
 def test_page_and_template_are_for_dispatchers_and_offices(client, world, username):
-    client.force_login(world.users[username])
+    verified_login(client, world.users[username])
     assert client.get(reverse("demands:import")).status_code == 403
     assert (
         client.post(reverse("demands:import"), {"file": SimpleUploadedFile("a.csv", csv_bytes([row()]))}).status_code
@@ -117,7 +118,7 @@ def test_page_and_template_are_for_dispatchers_and_offices(client, world, userna
 
 
 def test_template_has_the_headers_and_an_example_row_that_is_skipped(client, world):
-    client.force_login(world.dispatcher_city)
+    verified_login(client, world.dispatcher_city)
     response = client.get(reverse("demands:import_template"))
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book.worksheets[0]
@@ -170,11 +171,11 @@ def test_command_refuses_unknown_or_unauthorised_users(world, tmp_path, user, fr
 def test_the_list_links_to_the_import_for_importers_and_the_detail_names_the_file(post_import, world, client):
     post_import(world.dispatcher_city, "十月热线.csv", csv_bytes([row()]))
     demand = Demand.objects.get()
-    client.force_login(world.dispatcher_city)
+    verified_login(client, world.dispatcher_city)
     assert reverse("demands:import") in client.get(reverse("demands:list")).content.decode()
     detail = client.get(reverse("demands:detail", args=[demand.pk])).content.decode()
     assert "由文件「十月热线.csv」" in detail
-    client.force_login(world.handler_a)
+    verified_login(client, world.handler_a)
     assert reverse("demands:import") not in client.get(reverse("demands:list")).content.decode()
 
 

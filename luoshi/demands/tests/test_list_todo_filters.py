@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from luoshi.demands import services
 from luoshi.demands.tests.lifecycle import dispatched, received, signed
+from luoshi.testing.twofactor import verified_login
 from luoshi.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ LIST = reverse("demands:list")
 
 def test_yes_no_filters_offer_all_not_unknown(client: Client, world: World) -> None:
     received(world)
-    client.force_login(world.dispatcher_city)
+    verified_login(client, world.dispatcher_city)
     html = client.get(LIST).content.decode()
     assert "未知" not in html
     assert "---------" not in html
@@ -34,7 +35,7 @@ def test_to_do_filters_of_the_list(client: Client, world: World) -> None:
     services.return_demand(world.handler_a, back, reason="不属于本单位")
     received(world)
     redone = signed(world)
-    client.force_login(world.dispatcher_city)
+    verified_login(client, world.dispatcher_city)
     returned = client.get(LIST, {"todo": "returned"}).context["page"]
     assert [d.pk for d in returned] == [back.pk]
     assert redone.pk not in [d.pk for d in client.get(LIST, {"todo": "redone"}).context["page"]]

@@ -13,6 +13,7 @@ from luoshi.demands import rates, rollups
 from luoshi.demands.models import Category
 from luoshi.orgs.models import Unit
 from luoshi.orgs.services import create_unit
+from luoshi.testing.twofactor import verified_login
 from luoshi.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_the_banner_names_no_unit_with_a_perfect_score(client: Client, world: Wo
     for unit in units[:5]:
         scored(unit, 10)
     scored(units[5], 5)
-    client.force_login(world.dispatcher_city)
+    verified_login(client, world.dispatcher_city)
     html = client.get(reverse("demand_rates:ranking"), {"month": "2026-10"}).content.decode()
     banner = html[html.index("末三位") : html.index("</div>", html.index("末三位"))]
     assert units[5].name in banner

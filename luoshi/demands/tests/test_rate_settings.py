@@ -17,6 +17,7 @@ from luoshi.demands.choices import Outcome, Satisfaction
 from luoshi.demands.models import DemandRateConfig
 from luoshi.demands.rates import RateSettings
 from luoshi.demands.tests.rate_helpers import handled, oct_
+from luoshi.testing.twofactor import verified_login
 from luoshi.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +143,7 @@ def test_a_missing_value_is_refused(world: World) -> None:
 
 
 def test_page_shows_the_defaults_and_saves_for_the_city_office(client: Client, world: World) -> None:
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     page = client.get(URL)
     assert page.status_code == 200
     text = page.content.decode()
@@ -156,7 +157,7 @@ def test_page_shows_the_defaults_and_saves_for_the_city_office(client: Client, w
 
 
 def test_page_names_the_field_of_a_bad_value_and_saves_nothing(client: Client, world: World) -> None:
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     bad = form_data(values(red_from__satisfaction=50, weights__resolution=0, black_below__timeliness=101))
     response = client.post(URL, bad)
     assert response.status_code == 200
@@ -169,14 +170,14 @@ def test_page_names_the_field_of_a_bad_value_and_saves_nothing(client: Client, w
 def test_page_reports_a_conflict_instead_of_overwriting(client: Client, world: World) -> None:
     services.set_rate_settings(world.office_city, GOOD)
     services.set_rate_settings(world.office_city, GOOD, version=1)
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     response = client.post(URL, form_data(values(weights__timeliness=60), version=1))
     assert "已被他人修改" in response.content.decode()
     assert DemandRateConfig.objects.get().weights_timeliness == Decimal(20)
 
 
 def test_other_demand_viewers_read_but_cannot_change(client: Client, world: World) -> None:
-    client.force_login(world.dispatcher_city)
+    verified_login(client, world.dispatcher_city)
     page = client.get(URL)
     assert page.status_code == 200
     assert "只有市级（最高一级）领导小组办公室可以修改" in page.content.decode()
@@ -187,7 +188,7 @@ def test_other_demand_viewers_read_but_cannot_change(client: Client, world: Worl
 
 @pytest.mark.parametrize("username", ["secadmin", "auditor", "nobody"])
 def test_users_without_demand_rights_are_refused(client: Client, world: World, username: str) -> None:
-    client.force_login(getattr(world, username))
+    verified_login(client, getattr(world, username))
     assert client.get(URL).status_code == 403
     assert client.post(URL, form_data(GOOD)).status_code == 403
     assert not DemandRateConfig.objects.exists()
@@ -197,7 +198,7 @@ def test_rates_pages_show_and_apply_the_saved_thresholds(client: Client, world: 
     """东城区 at 50 % satisfaction is black under the default 80 %, and not black under a 40 % line."""
     handled(world, oct_(3), world.street_a, Outcome.RESOLVED, Satisfaction.SATISFIED)
     handled(world, oct_(4), world.street_a, Outcome.RESOLVED, Satisfaction.UNSATISFIED)
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     lists = reverse("demand_rates:lists") + "?month=2026-10"
     before = client.get(lists).content.decode()
     assert "阈值：" in before

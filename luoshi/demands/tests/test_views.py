@@ -16,6 +16,7 @@ from luoshi.demands import services
 from luoshi.demands.choices import DemandState, Satisfaction
 from luoshi.demands.models import Demand, DemandExtension
 from luoshi.demands.tests.lifecycle import NAME, PHONE, called_back, dispatched, finished, received, signed
+from luoshi.testing.twofactor import verified_login
 from luoshi.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ MASKED = "138****1234"
 
 
 def login(client: Client, user: Any) -> Client:
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

@@ -26,6 +26,7 @@ from luoshi.demo.demand_summary import last_month
 from luoshi.demo.demand_texts import DISLIKED, POOR, SLOW
 from luoshi.demo.demands import PROFILES, Quality
 from luoshi.orgs.models import Unit
+from luoshi.testing.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +153,7 @@ def test_last_months_black_list_names_companies_under_each_threshold(demo: str) 
     assert fallen == set(rates.RATE_NAMES)
     assert "黑榜企业" in demo
     client = Client()
-    client.force_login(Unit.objects.get(parent=None).assignments.get(user__username="demo_office").user)
+    verified_login(client, Unit.objects.get(parent=None).assignments.get(user__username="demo_office").user)
     page = client.get(reverse("demand_rates:lists"), {"kind": "companies", "month": period.key})
     text = page.content.decode()
     assert "物业管理有限公司" in text or "物业服务有限公司" in text

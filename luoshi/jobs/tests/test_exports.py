@@ -16,6 +16,7 @@ from luoshi.jobs import exports
 from luoshi.jobs.models import Job, JobStatus
 from luoshi.jobs.runner import JobContext, create_job
 from luoshi.jobs.tasks import expire_exports_daily
+from luoshi.testing.twofactor import verified_login
 
 
 def test_rows_pass_through_with_progress_every_few_thousand() -> None:
@@ -43,7 +44,7 @@ def finished_export(owner: Any, days_ago: int) -> Job:
 @pytest.mark.django_db
 def test_download_gives_the_owner_the_file_under_its_name(client: Any, world: Any) -> None:
     job = finished_export(world.office_a, days_ago=0)
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     response = client.get(reverse("jobs:download", args=[job.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"PK\x03\x04"
@@ -64,7 +65,7 @@ def test_workbooks_are_deleted_after_a_week(client: Any, world: Any) -> None:
     assert old.result["file"] is None
     assert "已删除" in old.result["message"]
     assert default_storage.exists(recent.result["file"])
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     assert client.get(reverse("jobs:download", args=[old.pk])).status_code == 404
     assert "已删除" in client.get(reverse("jobs:detail", args=[old.pk])).content.decode()
     assert (

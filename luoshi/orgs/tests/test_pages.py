@@ -8,6 +8,7 @@ from django.urls import reverse
 from luoshi.audit.models import Action, AuditEvent
 from luoshi.orgs.models import Unit, UnitKind
 from luoshi.orgs.services import create_unit, update_unit
+from luoshi.testing.twofactor import verified_login
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def villages(world):
 
 
 def test_tree_shows_top_of_view_scope(client, world):
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     response = client.get(reverse("orgs:tree"))
     assert response.status_code == 200
     assert [n.unit for n in response.context["nodes"]] == [world.district_a]
@@ -31,7 +32,7 @@ def test_tree_shows_top_of_view_scope(client, world):
 
 
 def test_children_partial_counts_come_from_the_subtree(client, villages):
-    client.force_login(villages.office_city)
+    verified_login(client, villages.office_city)
     response = client.get(reverse("orgs:children", args=[villages.city.pk]))
     assert response.status_code == 200
     figures = {n.unit.code: (n.child_count, n.subtree_units, n.subtree_members) for n in response.context["nodes"]}
@@ -49,7 +50,7 @@ def test_children_partial_pages_large_sibling_lists(client, world, monkeypatch):
     kind = UnitKind.objects.get(name="村社区")
     for i in range(5):
         create_unit(None, name=f"村{i}", code=f"P{i}", kind=kind, parent=world.street_a, member_count=i)
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     url = reverse("orgs:children", args=[world.street_a.pk])
     first = client.get(url)
     assert [n.unit.code for n in first.context["nodes"]] == ["P0", "P1"]
@@ -60,13 +61,13 @@ def test_children_partial_pages_large_sibling_lists(client, world, monkeypatch):
 
 
 def test_search_finds_only_visible_units(client, world):
-    client.force_login(world.office_b)
+    verified_login(client, world.office_b)
     response = client.get(reverse("orgs:tree"), {"q": "城"})
     assert [u.code for u in response.context["matches"]] == ["D002"]
 
 
 def test_unit_page_shows_breadcrumb_figures_and_roles(client, villages):
-    client.force_login(villages.office_a)
+    verified_login(client, villages.office_a)
     response = client.get(reverse("orgs:detail", args=[villages.street_a.pk]))
     assert response.status_code == 200
     assert response.context["ancestors"] == [villages.district_a]
@@ -80,7 +81,7 @@ def test_unit_page_shows_breadcrumb_figures_and_roles(client, villages):
 
 
 def test_viewer_without_manage_permission_sees_no_edit_links_and_gets_403(client, world):
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     page = client.get(reverse("orgs:detail", args=[world.district_a.pk]))
     assert page.context["can_manage"] is False
     assert reverse("orgs:edit", args=[world.district_a.pk]) not in page.content.decode()
@@ -95,19 +96,19 @@ def test_viewer_without_manage_permission_sees_no_edit_links_and_gets_403(client
 
 @pytest.mark.parametrize("name", ["orgs:detail", "orgs:children", "orgs:edit", "orgs:move", "orgs:create_child"])
 def test_other_district_gets_404_on_unit_pages(client, world, name):
-    client.force_login(world.office_b)
+    verified_login(client, world.office_b)
     assert client.get(reverse(name, args=[world.district_a.pk])).status_code == 404
 
 
 def test_other_district_gets_404_on_export_of_unit(client, world):
-    client.force_login(world.liaison_b)
+    verified_login(client, world.liaison_b)
     response = client.get(reverse("orgs:export"), {"unit": world.district_a.pk})
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
 
 
 def test_create_child_unit(client, world):
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     kind = UnitKind.objects.get(name="村社区")
     response = client.post(
         reverse("orgs:create_child", args=[world.street_a.pk]),
@@ -121,7 +122,7 @@ def test_create_child_unit(client, world):
 
 
 def test_create_child_with_taken_code_shows_error(client, world):
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     response = client.post(
         reverse("orgs:create_child", args=[world.street_a.pk]),
         {"name": "重复", "code": "D002", "kind": UnitKind.objects.get(name="村社区").pk, "member_count": 0},
@@ -144,7 +145,7 @@ def _edit_data(unit: Unit, **changes):
 
 
 def test_edit_unit_saves_and_bumps_version(client, world):
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     url = reverse("orgs:edit", args=[world.street_a.pk])
     response = client.post(url, _edit_data(world.street_a, name="东城街道办事处", member_count=40))
     assert response.status_code == 302
@@ -153,7 +154,7 @@ def test_edit_unit_saves_and_bumps_version(client, world):
 
 
 def test_edit_with_stale_version_is_a_conflict(client, world):
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     url = reverse("orgs:edit", args=[world.street_a.pk])
     form_version = client.get(url).context["form"].initial["version"]
     update_unit(world.office_city, world.street_a, world.street_a.version, name="别人改的名字")
@@ -164,7 +165,7 @@ def test_edit_with_stale_version_is_a_conflict(client, world):
 
 
 def test_move_unit_through_page(client, world):
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     response = client.post(reverse("orgs:move", args=[world.street_a.pk]), {"parent_code": "D002"})
     assert response.status_code == 302
     street = Unit.objects.get(pk=world.street_a.pk)
@@ -172,7 +173,7 @@ def test_move_unit_through_page(client, world):
 
 
 def test_move_refuses_parent_outside_manage_scope(client, world):
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     response = client.post(reverse("orgs:move", args=[world.street_a.pk]), {"parent_code": "D002"})
     assert response.status_code == 200
     assert "找不到代码为「D002」的单位" in response.content.decode()
@@ -180,7 +181,7 @@ def test_move_refuses_parent_outside_manage_scope(client, world):
 
 
 def test_move_into_own_subtree_is_refused(client, world):
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     response = client.post(reverse("orgs:move", args=[world.district_a.pk]), {"parent_code": "S001"})
     assert response.status_code == 200
     assert "不能把单位移动到它自己或它的下级单位之下" in response.content.decode()
@@ -188,7 +189,7 @@ def test_move_into_own_subtree_is_refused(client, world):
 
 
 def test_kinds_page_lists_defaults_and_adds_audited_kind(client, world):
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     page = client.get(reverse("orgs:kinds"))
     names = [k.name for k in page.context["kinds"]]
     assert {"党委", "党支部", "县市区", "乡镇街道", "村社区", "医院"} <= set(names)
@@ -200,10 +201,10 @@ def test_kinds_page_lists_defaults_and_adds_audited_kind(client, world):
 
 
 def test_kinds_page_refuses_duplicates_and_non_managers(client, world):
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     response = client.post(reverse("orgs:kinds"), {"name": "党支部", "code": "another", "order": 1})
     assert "类型名称「党支部」已存在" in response.content.decode()
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     assert client.get(reverse("orgs:kinds")).status_code == 403
     assert client.post(reverse("orgs:kinds"), {"name": "x", "code": "x", "order": 1}).status_code == 403
     assert not UnitKind.objects.filter(code__in=["another", "x"]).exists()

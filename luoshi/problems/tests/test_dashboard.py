@@ -17,6 +17,7 @@ from luoshi.orgs.services import create_unit
 from luoshi.problems import services
 from luoshi.problems.choices import State
 from luoshi.testing.problems import closed, new_problem
+from luoshi.testing.twofactor import verified_login
 from luoshi.testing.world import make_user
 
 DASHBOARD = reverse("problems:dashboard")
@@ -47,7 +48,7 @@ def rows_by_name(response):
 
 def test_city_office_sees_counts_by_state_and_per_district(client, hand_built):
     world = hand_built
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     response = client.get(DASHBOARD)
     summary = response.context["summary"]
     assert summary.total == 5
@@ -72,7 +73,7 @@ def test_city_office_sees_counts_by_state_and_per_district(client, hand_built):
 
 def test_district_office_sees_own_level_and_streets(client, hand_built):
     world = hand_built
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     response = client.get(DASHBOARD)
     assert response.context["summary"].total == 4
     rows = rows_by_name(response)
@@ -85,7 +86,7 @@ def test_district_office_sees_own_level_and_streets(client, hand_built):
 
 def test_drill_down_into_a_district(client, hand_built):
     world = hand_built
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     response = client.get(DASHBOARD, {"unit": world.district_a.pk})
     assert response.context["summary"].total == 4
     assert [u.name for u in response.context["crumbs"]] == ["示范市", "东城区"]
@@ -94,7 +95,7 @@ def test_drill_down_into_a_district(client, hand_built):
 
 def test_unit_out_of_scope_is_404(client, hand_built):
     world = hand_built
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     assert client.get(DASHBOARD, {"unit": world.district_b.pk}).status_code == 404
     assert client.get(DASHBOARD, {"unit": world.city.pk}).status_code == 404
     assert client.get(DASHBOARD, {"unit": "abc"}).status_code == 404
@@ -104,7 +105,7 @@ def test_counts_by_aspect_and_channel_feed_the_charts(client, world):
     new_problem(world, aspect=world.aspects[0], channel=world.channels[0])
     new_problem(world, aspect=world.aspects[0], channel=world.channels[2])
     new_problem(world, aspect=world.aspects[3], channel=world.channels[2])
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     data = client.get(DASHBOARD).context["chart_data"]
     aspects = {a["name"]: a["value"] for a in data["aspects"]}
     channels = {c["name"]: c["value"] for c in data["channels"]}
@@ -123,7 +124,7 @@ def test_campaign_choice_limits_the_figures(client, world):
     new_problem(world, campaign=other, channel=channel, aspect=aspect)
     new_problem(world)
     new_problem(world)
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     assert client.get(DASHBOARD, {"campaign": world.campaign.pk}).context["summary"].total == 2
     assert client.get(DASHBOARD, {"campaign": other.pk}).context["summary"].total == 1
 
@@ -134,7 +135,7 @@ def test_viewer_with_several_scope_units_gets_those_units_as_rows(client, world)
     new_problem(world)
     new_problem(world, unit=world.street_a)
     new_problem(world, unit=world.district_b, actor=world.liaison_b)
-    client.force_login(both)
+    verified_login(client, both)
     response = client.get(DASHBOARD)
     assert response.context["parent"] is None
     rows = rows_by_name(response)
@@ -166,7 +167,7 @@ def dashboard_queries(client, **params) -> int:
 
 def test_query_count_does_not_grow_with_units_or_problems(client, world, django_assert_max_num_queries):
     new_problem(world)
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     with django_assert_max_num_queries(15):
         small = client.get(DASHBOARD)
     assert small.context["summary"].total == 1

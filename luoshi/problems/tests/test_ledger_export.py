@@ -18,10 +18,11 @@ from luoshi.problems import services
 from luoshi.problems.exports import HEADERS
 from luoshi.problems.models import Problem
 from luoshi.testing.problems import closed, new_problem, rectifying
+from luoshi.testing.twofactor import verified_login
 
 
 def download(client: Any, user: Any, **params: Any) -> Any:
-    client.force_login(user)
+    verified_login(client, user)
     return client.get(reverse("ledger:export"), params)
 
 

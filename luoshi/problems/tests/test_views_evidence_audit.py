@@ -15,6 +15,7 @@ from luoshi.audit.models import Action, AuditEvent
 from luoshi.problems import services
 from luoshi.problems.models import Evidence
 from luoshi.testing.problems import png, rectifying
+from luoshi.testing.twofactor import verified_login
 from luoshi.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def evidence(world: World) -> Evidence:
 
 
 def download(client: Client, user: Any, evidence_pk: int) -> int:
-    client.force_login(user)
+    verified_login(client, user)
     response: Any = client.get(reverse("problems:evidence", args=[evidence_pk]))
     if response.status_code == 200:
         assert b"".join(response.streaming_content)
@@ -38,6 +39,7 @@ def download(client: Client, user: Any, evidence_pk: int) -> int:
 def test_download_writes_one_audit_record_naming_evidence_problem_and_user(
     client: Client, world: World, evidence: Evidence
 ) -> None:
+    verified_login(client, world.office_city)  # enrols the second factor, which is audited too
     last = AuditEvent.objects.latest("seq").seq
     assert download(client, world.office_city, evidence.pk) == 200
     events = list(AuditEvent.objects.filter(seq__gt=last).exclude(action=Action.LOGIN))
@@ -63,7 +65,7 @@ def test_each_download_is_audited_again(client: Client, world: World, evidence: 
 def test_denied_download_is_404_and_writes_nothing(
     client: Client, world: World, evidence: Evidence, user_name: str
 ) -> None:
-    client.force_login(getattr(world, user_name))
+    verified_login(client, getattr(world, user_name))
     last = AuditEvent.objects.latest("seq").seq
     assert client.get(reverse("problems:evidence", args=[evidence.pk])).status_code == 404
     assert not AuditEvent.objects.filter(seq__gt=last).exists()
@@ -71,7 +73,7 @@ def test_denied_download_is_404_and_writes_nothing(
 
 def test_missing_file_is_404_and_writes_nothing(client: Client, world: World, evidence: Evidence) -> None:
     evidence.file.delete(save=False)
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     last = AuditEvent.objects.latest("seq").seq
     assert client.get(reverse("problems:evidence", args=[evidence.pk])).status_code == 404
     assert not AuditEvent.objects.filter(seq__gt=last).exists()

@@ -13,10 +13,11 @@ from luoshi.problems.choices import MeasureState, RequestState, State
 from luoshi.problems.models import Evidence, ExtensionRequest, Measure, Problem, ProblemClass, ProgressEntry
 from luoshi.testing.footprint import footprint
 from luoshi.testing.problems import PNG_1PX, closed, new_problem, pending_review, png, rectifying
+from luoshi.testing.twofactor import verified_login
 
 
 def as_user(client, user):
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 

@@ -13,6 +13,7 @@ from luoshi.orgs.models import UnitKind
 from luoshi.orgs.services import create_unit
 from luoshi.problems.choices import State
 from luoshi.testing.problems import closed, new_problem, rectifying
+from luoshi.testing.twofactor import verified_login
 from luoshi.testing.world import make_user
 
 LIST = reverse("problems:list")
@@ -26,7 +27,7 @@ def test_filters_by_state_text_and_unit_subtree(client, world):
     waiting = new_problem(world, title="村务公开不及时")
     working = rectifying(world, title="食堂铺张浪费", unit=world.street_a)
     west = new_problem(world, title="西城食堂问题", unit=world.district_b, actor=world.liaison_b)
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
 
     assert numbers(client.get(LIST, {"state": State.RECTIFYING})) == [working.number]
     assert set(numbers(client.get(LIST, {"q": "食堂"}))) == {working.number, west.number}
@@ -43,7 +44,7 @@ def test_filters_by_light_aspect_channel_and_deadline(client, world):
     )
     soon = new_problem(world, title="临期问题", deadline=today + dt.timedelta(days=1), aspect=world.aspects[0])
     later = new_problem(world, title="远期问题", deadline=today + dt.timedelta(days=60), channel=world.channels[5])
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     assert numbers(client.get(LIST, {"light": "red"})) == [late.number]
     assert numbers(client.get(LIST, {"light": ["red", "yellow"], "sort": "deadline"})) == [late.number, soon.number]
     assert numbers(client.get(LIST, {"aspect": world.aspects[0].pk})) == [soon.number]
@@ -56,7 +57,7 @@ def test_sort_by_deadline_and_id(client, world):
     today = dt.date.today()
     first = new_problem(world, deadline=today + dt.timedelta(days=20))
     second = new_problem(world, deadline=today + dt.timedelta(days=10))
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     assert numbers(client.get(LIST)) == [second.number, first.number]
     assert numbers(client.get(LIST, {"sort": "id"})) == [first.number, second.number]
     assert numbers(client.get(LIST, {"sort": "deadline"})) == [second.number, first.number]
@@ -66,7 +67,7 @@ def test_sort_by_deadline_and_id(client, world):
 def test_pages_of_fifty(client, world):
     for i in range(53):
         new_problem(world, title=f"分页问题{i:02d}")
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     first = client.get(LIST)
     assert len(first.context["page"].object_list) == 50
     assert first.context["page"].count == 53
@@ -78,7 +79,7 @@ def test_pages_of_fifty(client, world):
 
 def test_htmx_request_gets_only_the_results(client, world):
     problem = new_problem(world, title="HTMX局部刷新")
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     response = client.get(LIST, {"q": "局部"}, headers={"HX-Request": "true", "HX-Target": "results"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -90,7 +91,7 @@ def test_htmx_request_gets_only_the_results(client, world):
 
 
 def test_filter_form_drives_results_with_htmx(client, world):
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     html = client.get(LIST).content.decode()
     found = re.search(r'<form id="filters".*?>', html, re.S)
     assert found is not None
@@ -102,7 +103,7 @@ def test_filter_form_drives_results_with_htmx(client, world):
 
 def test_export_link_carries_the_current_filters(client, world):
     new_problem(world)
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     html = client.get(LIST, {"state": "pending_claim", "q": "窗口"}).content.decode()
     try:
         export = reverse("ledger:export")
@@ -114,7 +115,7 @@ def test_export_link_carries_the_current_filters(client, world):
 
 def test_no_export_link_without_export_permission(client, world):
     supervisor = world.supervisor_a
-    client.force_login(supervisor)
+    verified_login(client, supervisor)
     assert "导出 Excel" not in client.get(LIST).content.decode()
 
 
@@ -131,7 +132,7 @@ def other_city():
 
 def test_filter_choices_only_show_what_the_user_can_see(client, world):
     city = other_city()
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     html = client.get(LIST).content.decode()
     for hidden in ("邻近市", "邻市专项整治", "邻市独有方面", "邻市独有来源", "西城区"):
         assert hidden not in html
@@ -139,7 +140,7 @@ def test_filter_choices_only_show_what_the_user_can_see(client, world):
     assert world.campaign.name in html
 
     neighbour = make_user("office_other", Role.OFFICE, city, "邻市办公室")
-    client.force_login(neighbour)
+    verified_login(client, neighbour)
     html = client.get(LIST).content.decode()
     assert "邻市独有方面" in html
     assert "东城区" not in html
@@ -148,7 +149,7 @@ def test_filter_choices_only_show_what_the_user_can_see(client, world):
 def test_out_of_scope_filter_value_is_ignored_not_obeyed(client, world):
     new_problem(world, unit=world.district_b, actor=world.liaison_b, title="西城问题")
     mine = new_problem(world, title="东城问题")
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     response = client.get(LIST, {"unit": world.district_b.pk})
     assert numbers(response) == [mine.number]
     assert "部分筛选条件无效" in response.content.decode()
@@ -157,7 +158,7 @@ def test_out_of_scope_filter_value_is_ignored_not_obeyed(client, world):
 def test_list_never_shows_problems_out_of_scope(client, world):
     new_problem(world, unit=world.district_b, actor=world.liaison_b, title="西城独有问题")
     closed(world, title="东城已销号")
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     html = client.get(LIST).content.decode()
     assert "西城独有问题" not in html
     assert "东城已销号" in html

@@ -10,10 +10,11 @@ from django.urls import reverse
 from luoshi.problems import services
 from luoshi.problems.models import ExtensionRequest
 from luoshi.testing.problems import closed, new_problem, pending_review, png, rectifying
+from luoshi.testing.twofactor import verified_login
 
 
 def page(client, user, url):
-    client.force_login(user)
+    verified_login(client, user)
     return client.get(url)
 
 

@@ -12,6 +12,7 @@ from luoshi.problems.choices import State
 from luoshi.problems.models import Evidence, Problem
 from luoshi.testing.footprint import footprint
 from luoshi.testing.problems import closed, new_problem, pending_review, png, rectifying
+from luoshi.testing.twofactor import verified_login
 
 POST_DATA = {
     "version": "1",
@@ -74,7 +75,7 @@ def problem_urls(p):
 
 @pytest.mark.parametrize("user_name", ["liaison_b", "leader_b", "office_b"])
 def test_other_district_gets_404_on_every_url_and_nothing_changes(client, world, district_a_problems, user_name):
-    client.force_login(getattr(world, user_name))
+    verified_login(client, getattr(world, user_name))
     before = footprint(district_a_problems["working"])
     for url in problem_urls(district_a_problems):
         assert client.get(url).status_code == 404, url
@@ -86,7 +87,7 @@ def test_sub_object_of_another_problem_is_404_even_through_an_own_problem(client
     own = services.claim(world.leader_b, new_problem(world, unit=world.district_b, actor=world.liaison_b))
     foreign_measure = district_a_problems["measure"]
     foreign_ext = district_a_problems["ext"]
-    client.force_login(world.office_b)
+    verified_login(client, world.office_b)
     before = footprint(district_a_problems["working"])
     urls = [
         reverse("problems:complete_measure", args=[own.pk, foreign_measure.pk]),
@@ -99,14 +100,14 @@ def test_sub_object_of_another_problem_is_404_even_through_an_own_problem(client
 
 
 def test_missing_problem_is_404(client, world):
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     assert client.get(reverse("problems:detail", args=[999999])).status_code == 404
     assert client.get(reverse("problems:evidence", args=[999999])).status_code == 404
 
 
 def test_liaison_cannot_approve_closure(client, world):
     problem = pending_review(world)
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     before = footprint(problem)
     url = reverse("problems:approve_closure", args=[problem.pk])
     assert client.get(url).status_code == 403
@@ -119,7 +120,7 @@ def test_liaison_cannot_approve_closure(client, world):
 
 def test_liaison_cannot_claim(client, world):
     problem = new_problem(world)
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     before = footprint(problem)
     response = client.post(reverse("problems:claim", args=[problem.pk]), {"version": problem.version})
     assert response.status_code == 403
@@ -129,7 +130,7 @@ def test_liaison_cannot_claim(client, world):
 
 def test_supervisor_sees_but_cannot_report_progress(client, world):
     problem = rectifying(world)
-    client.force_login(world.supervisor_a)
+    verified_login(client, world.supervisor_a)
     before = footprint(problem)
     assert client.get(reverse("problems:detail", args=[problem.pk])).status_code == 200
     response = client.post(reverse("problems:report_progress", args=[problem.pk]), {"text": "督导发现"})
@@ -140,7 +141,7 @@ def test_supervisor_sees_but_cannot_report_progress(client, world):
 
 def test_requester_cannot_review_own_closure_and_sees_no_button(client, world):
     problem = pending_review(world)
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     before = footprint(problem)
     detail = client.get(reverse("problems:detail", args=[problem.pk])).content.decode()
     assert reverse("problems:approve_closure", args=[problem.pk]) not in detail
@@ -151,16 +152,16 @@ def test_requester_cannot_review_own_closure_and_sees_no_button(client, world):
 
 def test_detail_buttons_are_exactly_the_allowed_actions(client, world):
     problem = new_problem(world)
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     html = client.get(reverse("problems:detail", args=[problem.pk])).content.decode()
     assert reverse("problems:claim", args=[problem.pk]) in html
     assert reverse("problems:report_progress", args=[problem.pk]) not in html
     assert reverse("problems:approve_closure", args=[problem.pk]) not in html
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     html = client.get(reverse("problems:detail", args=[problem.pk])).content.decode()
     assert reverse("problems:claim", args=[problem.pk]) not in html
     assert reverse("problems:edit", args=[problem.pk]) in html
-    client.force_login(world.supervisor_a)
+    verified_login(client, world.supervisor_a)
     html = client.get(reverse("problems:detail", args=[problem.pk])).content.decode()
     for name in ("claim", "edit", "request_extension"):
         assert reverse(f"problems:{name}", args=[problem.pk]) not in html
@@ -168,7 +169,7 @@ def test_detail_buttons_are_exactly_the_allowed_actions(client, world):
 
 def test_review_buttons_for_office_on_pending_review(client, world):
     problem = pending_review(world)
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     html = client.get(reverse("problems:detail", args=[problem.pk])).content.decode()
     assert reverse("problems:approve_closure", args=[problem.pk]) in html
     assert reverse("problems:send_back", args=[problem.pk]) in html
@@ -177,7 +178,7 @@ def test_review_buttons_for_office_on_pending_review(client, world):
 
 
 def test_unit_choices_only_offer_units_in_scope(client, world):
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     response = client.get(reverse("problems:unit_choices"), {"perm": "file_problem", "unit_q": "区"})
     html = response.content.decode()
     assert "东城区" in html

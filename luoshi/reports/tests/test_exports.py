@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from luoshi.audit.models import AuditEvent
 from luoshi.reports import exports, services
 from luoshi.reports.tests.helpers import upload
+from luoshi.testing.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 HEADERS = ("单位", "报告", "主题", "数值", "上限", "计量单位", "约数", "变化", "原句")
@@ -34,7 +35,7 @@ def test_export_page_gives_one_row_per_figure(client, world, reports) -> None:
     east, _west = reports
     wrong = east.figures.get(unit="天")
     services.correct_figure(world.liaison_a, wrong, wrong.version, excluded=True)
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     response = client.get(reverse("reports:export"), {"campaign": world.campaign.pk})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
@@ -73,6 +74,6 @@ def test_export_of_a_campaign_out_of_sight_is_404(client, world) -> None:
     hidden = Campaign.objects.create(
         name="西城专项", unit=world.district_b, starts_on=world.campaign.starts_on, ends_on=world.campaign.ends_on
     )
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     assert client.get(reverse("reports:export"), {"campaign": hidden.pk}).status_code == 404
     assert client.get(reverse("reports:export")).status_code == 404

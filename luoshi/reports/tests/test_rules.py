@@ -9,6 +9,7 @@ from luoshi.audit.models import AuditEvent
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.reports import services
 from luoshi.reports.models import ClaimRule
+from luoshi.testing.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def test_default_rules_cannot_be_changed(world) -> None:
 
 
 def test_rules_page_shows_a_pattern_re2_cannot_take_as_a_form_error(client, world) -> None:
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     url = reverse("reports:rules") + f"?campaign={world.campaign.pk}"
     response = client.post(url, {"pattern": "(?<=已)销号", "measure": "problems_closed", "order": 0})
     assert response.status_code == 200

@@ -14,6 +14,7 @@ from luoshi.reports.choices import ReportStatus
 from luoshi.reports.models import ClaimRule, Figure, Report
 from luoshi.reports.tests.helpers import CLAIMS_TEXT, txt, upload
 from luoshi.testing.problems import closed
+from luoshi.testing.twofactor import verified_login
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -25,7 +26,7 @@ def post_upload(client, world, *files, **extra):
 
 
 def test_upload_page_runs_the_jobs_and_opens_the_report(client, world, django_capture_on_commit_callbacks) -> None:
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     assert "东城街道" in client.get(reverse("reports:upload")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = post_upload(client, world, txt("共排查问题38个，已整改销号36个。"), title="上半年总结")
@@ -41,7 +42,7 @@ def test_upload_page_runs_the_jobs_and_opens_the_report(client, world, django_ca
 
 
 def test_many_files_lead_to_the_list(client, world, django_capture_on_commit_callbacks) -> None:
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     with django_capture_on_commit_callbacks(execute=True):
         response = post_upload(client, world, txt("检视问题4个。", "甲.txt"), txt("整改措施3项。", "乙.txt"))
     assert response["Location"] == reverse("reports:list") + f"?campaign={world.campaign.pk}"
@@ -52,7 +53,7 @@ def test_many_files_lead_to_the_list(client, world, django_capture_on_commit_cal
 
 
 def test_list_polls_while_a_report_is_pending(client, world) -> None:
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     (pending,) = services.upload_reports(world.liaison_a, world.campaign, world.district_a, [txt("检视问题4个。")])
     assert 'hx-trigger="every 2s"' in client.get(reverse("reports:list")).content.decode()
     services.process_report(pending)
@@ -60,7 +61,7 @@ def test_list_polls_while_a_report_is_pending(client, world) -> None:
 
 
 def test_bad_file_is_shown_on_the_form_and_nothing_stored(client, world) -> None:
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     response = post_upload(client, world, SimpleUploadedFile("空白.txt", b""))
     assert response.status_code == 200
     assert "文件「空白.txt」是空文件" in response.content.decode()
@@ -68,12 +69,12 @@ def test_bad_file_is_shown_on_the_form_and_nothing_stored(client, world) -> None
 
 
 def test_leader_cannot_open_the_upload_page(client, world) -> None:
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     assert client.get(reverse("reports:upload")).status_code == 403
 
 
 def test_failed_report_says_why(client, world, django_capture_on_commit_callbacks) -> None:
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     with django_capture_on_commit_callbacks(execute=True):
         post_upload(client, world, SimpleUploadedFile("图片.pdf", b"%PDF-1.4\n%%EOF\n"))
     report = Report.objects.get()
@@ -86,7 +87,7 @@ def test_failed_report_says_why(client, world, django_capture_on_commit_callback
 def test_leader_reads_the_report_but_cannot_correct(client, world) -> None:
     report = upload(world, CLAIMS_TEXT)
     figure = report.figures.order_by("start")[0]
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     assert figure.text in page
     assert "校正" not in page.split('id="claims"')[1]
@@ -100,7 +101,7 @@ def test_correction_through_htmx_is_audited(client, world) -> None:
     report = upload(world, "已整改销号问题5个。")
     figure = report.figures.get()
     url = reverse("reports:figure_edit", args=[report.pk, figure.pk])
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     form = client.get(url, **HTMX).content.decode()
     assert 'name="value"' in form
     assert "原句：" in form
@@ -118,7 +119,7 @@ def test_bad_or_stale_correction_comes_back_on_the_form(client, world) -> None:
     report = upload(world, "已整改销号问题5个。")
     figure = report.figures.get()
     url = reverse("reports:figure_edit", args=[report.pk, figure.pk])
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     bad = client.post(url, {"value": "3", "value_max": "2", "approx": "exact", "version": "1"}, **HTMX)
     assert "上限 2.0 必须大于数值 3.0" in bad.content.decode()
     stale = client.post(url, {"value": "3", "approx": "exact", "version": "7"}, **HTMX)
@@ -130,7 +131,7 @@ def test_correction_without_htmx_goes_back_to_the_report(client, world) -> None:
     report = upload(world, "已整改销号问题5个。")
     figure = report.figures.get()
     url = reverse("reports:figure_edit", args=[report.pk, figure.pk])
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     assert "校正报告数字" in client.get(url).content.decode()
     response = client.post(url, {"value": "5", "approx": "exact", "excluded": "on", "version": "1"})
     assert response["Location"] == reverse("reports:detail", args=[report.pk])
@@ -140,7 +141,7 @@ def test_correction_without_htmx_goes_back_to_the_report(client, world) -> None:
 
 def test_reprocess_button(client, world, django_capture_on_commit_callbacks) -> None:
     report = upload(world, "已整改销号问题5个。")
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:reprocess", args=[report.pk]))
     assert response["Location"] == reverse("reports:detail", args=[report.pk])
@@ -150,12 +151,12 @@ def test_reprocess_button(client, world, django_capture_on_commit_callbacks) -> 
 def test_list_filters_by_campaign_and_status(client, world) -> None:
     upload(world, "检视问题4个。", title="东城总结")
     upload(world, "检视问题2个。", actor=world.liaison_b, unit=world.district_b, title="西城总结")
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     page = client.get(reverse("reports:list"), {"campaign": world.campaign.pk, "status": "done"}).content.decode()
     assert "东城总结" in page
     assert "西城总结" in page
     assert reverse("reports:export") in page
-    client.force_login(world.leader_b)
+    verified_login(client, world.leader_b)
     page = client.get(reverse("reports:list")).content.decode()
     assert "西城总结" in page
     assert "东城总结" not in page
@@ -163,7 +164,7 @@ def test_list_filters_by_campaign_and_status(client, world) -> None:
 
 def test_rules_page_adds_edits_and_deletes(client, world) -> None:
     url = reverse("reports:rules") + f"?campaign={world.campaign.pk}"
-    client.force_login(world.office_city)
+    verified_login(client, world.office_city)
     assert "平台默认规则" in client.get(url).content.decode()
     response = client.post(url, {"pattern": "督导组", "units": "个", "measure": "ignore", "order": "1"})
     assert response.status_code == 302
@@ -178,7 +179,7 @@ def test_rules_page_adds_edits_and_deletes(client, world) -> None:
 
 def test_district_office_reads_the_city_rules_but_may_not_add(client, world) -> None:
     url = reverse("reports:rules") + f"?campaign={world.campaign.pk}"
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     assert "新增规则" not in client.get(url).content.decode()
     assert client.post(url, {"pattern": "督导组", "measure": "ignore"}).status_code == 403
     assert not ClaimRule.objects.filter(campaign=world.campaign).exists()
@@ -188,7 +189,7 @@ def test_unit_page_loads_the_consistency_panel_inconsistent_first(client, world)
     closed(world)
     upload(world, "已整改销号问题1个。", title="一致的总结")
     upload(world, "全区检视问题44个，已整改销号38个。", title="夸大的简报")
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     unit_page = client.get(reverse("orgs:detail", args=[world.district_a.pk])).content.decode()
     panel_url = reverse("reports:unit_claims", args=[world.district_a.pk])
     assert panel_url in unit_page
@@ -201,5 +202,5 @@ def test_unit_page_loads_the_consistency_panel_inconsistent_first(client, world)
 
 
 def test_menu_has_reports(client, world) -> None:
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     assert reverse("reports:list") in client.get(reverse("problems:list")).content.decode()
