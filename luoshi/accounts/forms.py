@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -17,28 +16,20 @@ from luoshi.accounts import services
 from luoshi.accounts.models import User
 from luoshi.orgs.models import Unit
 
+LOGIN_REFUSED = _("用户名或密码错误。连续多次失败后账号会被暂时锁定；如无法登录，请稍后再试或联系安全管理员。")
+
 
 class LoginForm(AuthenticationForm):
-    error_messages = {
-        "invalid_login": _("用户名或密码错误。"),
-        "inactive": _("该账号已停用。"),
-        "locked": _("连续登录失败次数过多，账号已锁定 %(minutes)s 分钟，请稍后再试或联系安全管理员解锁。"),
-    }
+    """One answer for an unknown user name, a wrong password, a locked and a deactivated account alike:
+    the page never tells whether an account exists (the audit log keeps the difference)."""
+
+    error_messages = {"invalid_login": LOGIN_REFUSED, "inactive": LOGIN_REFUSED}
 
     def clean(self) -> dict[str, Any]:
         try:
             return super().clean()
         except services.LoginThrottled as exc:
             raise forms.ValidationError(str(exc.detail), code="throttled") from None
-        except forms.ValidationError:
-            username = self.cleaned_data.get("username")
-            if username and services.is_locked(username):
-                raise forms.ValidationError(
-                    self.error_messages["locked"],
-                    code="locked",
-                    params={"minutes": settings.LUOSHI_LOGIN_LOCK_MINUTES},
-                ) from None
-            raise
 
 
 class StyledForm(forms.Form):

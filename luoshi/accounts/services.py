@@ -22,22 +22,25 @@ reach the audit log.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import time
+from dataclasses import dataclass
 from datetime import timedelta
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import password_validation
-from django.core.cache import cache
+from django.contrib.auth import SESSION_KEY, password_validation
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import PermissionDenied, Throttled
 
 from luoshi.access import scope
 from luoshi.access.models import RoleAssignment
@@ -45,7 +48,7 @@ from luoshi.access.roles import Perm, Role
 from luoshi.accounts.models import User
 from luoshi.audit.models import Action
 from luoshi.audit.services import record, record_change, snapshot
-from luoshi.core import paths
+from luoshi.core import counters, paths
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.core.middleware import client_ip
 from luoshi.orgs.models import Unit
@@ -62,6 +65,7 @@ ROLE_KINDS: dict[str, str] = {
     Role.HANDLER: "业务角色",
 }
 EDITABLE_FIELDS = ("display_name", "title", "email", "unit")
+DATABASE_SESSION_ENGINES = ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db")
 
 
 # --- login rules -------------------------------------------------------------------------------
@@ -72,43 +76,102 @@ def is_locked(username: str) -> bool:
     return bool(user and user.is_locked)
 
 
-def _count_failure(user: User) -> str:
-    if user.locked_until is not None:  # an expired lock: start counting afresh
-        user.failed_logins, user.locked_until = 0, None
-    user.failed_logins += 1
-    detail = f"密码错误（连续第 {user.failed_logins} 次）"
-    if user.failed_logins >= settings.LUOSHI_LOGIN_MAX_FAILURES:
-        user.locked_until = timezone.now() + timedelta(minutes=settings.LUOSHI_LOGIN_LOCK_MINUTES)
-        detail += f"，账号锁定 {settings.LUOSHI_LOGIN_LOCK_MINUTES} 分钟"
-    user.save(update_fields=["failed_logins", "locked_until"])
-    return detail
+def _add_failure(username: str) -> bool:
+    """One more failure in a row for an active, unlocked account that has attempts left, in one atomic UPDATE.
+
+    False when there is no such account, it is deactivated or locked, or its last attempts are being checked.
+    An expired lock starts the count afresh.
+    """
+    now = timezone.now()
+    expired = Q(locked_until__lte=now)
+    free = Q(locked_until__isnull=True, failed_logins__lt=settings.LUOSHI_LOGIN_MAX_FAILURES) | expired
+    updated = (
+        User.objects.filter(free, username=username, is_active=True)
+        .order_by()
+        .update(
+            failed_logins=Case(When(expired, then=Value(1)), default=F("failed_logins") + 1),
+            locked_until=Case(When(expired, then=Value(None, output_field=DateTimeField())), default=F("locked_until")),
+        )
+    )
+    return updated == 1
 
 
-def note_failed_login(username: str, address: str = "") -> None:
+def _lock_if_used_up(user: User) -> bool:
+    """Lock the account once its failures reach the limit (only the first caller locks it)."""
+    until = timezone.now() + timedelta(minutes=settings.LUOSHI_LOGIN_LOCK_MINUTES)
+    limit = settings.LUOSHI_LOGIN_MAX_FAILURES
+    locked = User.objects.filter(pk=user.pk, failed_logins__gte=limit, locked_until__isnull=True).update(
+        locked_until=until
+    )
+    if locked:
+        revoke_access(user, user, "登录失败次数过多锁定账号")
+    return bool(locked)
+
+
+def _audit_failure(username: str, counted: bool, what: str) -> None:
+    user = User.objects.filter(username=username).first()
+    lock_note = f"，账号锁定 {settings.LUOSHI_LOGIN_LOCK_MINUTES} 分钟"
+    if user is None:
+        detail = "用户名不存在"
+    elif not user.is_active:
+        detail = "账号已停用"
+    elif counted:
+        detail = f"{what}（连续第 {user.failed_logins} 次）" + (lock_note if _lock_if_used_up(user) else "")
+    elif user.is_locked:
+        detail = "账号锁定期间尝试登录"
+    else:  # the last allowed attempts are still being checked
+        detail = "登录尝试次数已用完" + (lock_note if _lock_if_used_up(user) else "")
+    record(
+        Action.LOGIN_FAILED,
+        actor_name=username,
+        object_type="accounts.user",
+        object_id=str(user.pk) if user else "",
+        object_repr=str(user) if user else "",
+        detail=detail,
+    )
+
+
+def note_failed_login(username: str, address: str = "", what: str = "密码错误") -> None:
     """Count a failure against the account and the client address; lock the account after too many in a row.
 
-    The username is audited, never the password.
+    Both counts are atomic. A wrong second-factor code counts the same (``what`` names it). The username is
+    audited, never the password.
     """
     username = username[:150]
-    _count_address_failure(address)
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(username=username).first()
-        if user is None:
-            detail = "用户名不存在"
-        elif not user.is_active:
-            detail = "账号已停用"
-        elif user.is_locked:
-            detail = "账号锁定期间尝试登录"
-        else:
-            detail = _count_failure(user)
-        record(
-            Action.LOGIN_FAILED,
-            actor_name=username,
-            object_type="accounts.user",
-            object_id=str(user.pk) if user else "",
-            object_repr=str(user) if user else "",
-            detail=detail,
-        )
+    if address:
+        _hit_address(address)
+    _audit_failure(username, _add_failure(username), what)
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    """A login attempt allowed to check its password: it already counts as a failure until the password is right."""
+
+    username: str
+    address: str
+    allowed: bool
+
+
+def begin_password_check(request: Any, username: str) -> PasswordCheck:
+    """Reserve this attempt against the address and the account before any password is checked.
+
+    An address over its limit is refused (``LoginThrottled``); an account that is unknown, deactivated, locked or
+    has no attempts left gets ``allowed=False``: its password is not checked at all.
+    """
+    username = username[:150]
+    address = client_ip(request) if request is not None else ""
+    check_login_address(request, username)
+    return PasswordCheck(username, address, _add_failure(username))
+
+
+def finish_password_check(attempt: PasswordCheck, right: bool) -> None:
+    """A right password takes the attempt back from both counts; anything else stays counted and is audited."""
+    if attempt.allowed and right:
+        User.objects.filter(username=attempt.username, failed_logins__gt=0).update(failed_logins=F("failed_logins") - 1)
+        if attempt.address:
+            _undo_address(attempt.address)
+        return
+    _audit_failure(attempt.username, attempt.allowed, "密码错误")
 
 
 class LoginThrottled(Throttled):
@@ -129,46 +192,66 @@ def _address_window() -> tuple[int, int]:
     return allowed, minutes * 60
 
 
-def _address_key(address: str, window: int) -> str:
-    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return f"luoshi:login-fail:{digest}:{int(time.time()) // window}"
+def _address_key(address: str) -> str:
+    return f"login-fail:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 
-def _count_address_failure(address: str) -> None:
-    if not address:
-        return
-    _allowed, window = _address_window()
-    key = _address_key(address, window)
-    cache.add(key, 0, window)
+def _window_left(window: int) -> int:
+    return window - int(time.time()) % window
+
+
+def _hit_address(address: str) -> int:
+    allowed, window = _address_window()
     try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
+        return counters.hit(_address_key(address), window)
+    except counters.CountersUnavailable:
+        return allowed + 1
+
+
+def _undo_address(address: str) -> None:
+    with contextlib.suppress(counters.CountersUnavailable):
+        counters.undo(_address_key(address), _address_window()[1])
 
 
 def address_wait(address: str) -> int:
     """Seconds until ``address`` may try to log in again; 0 while it has failures left in this window."""
     allowed, window = _address_window()
-    if not address or cache.get(_address_key(address, window), 0) < allowed:
+    if not address:
         return 0
-    return window - int(time.time()) % window
+    try:
+        used = counters.current(_address_key(address), window)
+    except counters.CountersUnavailable:
+        used = allowed
+    return 0 if used < allowed else _window_left(window)
 
 
 def check_login_address(request: Any, username: str | None) -> None:
-    """Refuse (and audit) a login attempt from an address with too many recent failures, whatever the username."""
-    wait = address_wait(client_ip(request)) if request is not None else 0
-    if wait:
+    """Count a login attempt against its address, atomically; refuse (and audit) it once the address has used up
+    its failures, whatever the username. A right password takes the attempt back (``finish_password_check``)."""
+    address = client_ip(request) if request is not None else ""
+    if not address:
+        return
+    allowed, window = _address_window()
+    if _hit_address(address) > allowed:
         record(
             Action.LOGIN_FAILED,
             actor_name=(username or "")[:150],
             object_type="accounts.user",
             detail="该网络地址登录失败次数过多，暂停期间尝试登录",
         )
-        raise LoginThrottled(wait)
+        raise LoginThrottled(_window_left(window))
+
+
+def clear_failures(user: Any) -> None:
+    User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
 
 
 def note_login(user: Any) -> None:
-    type(user).objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    """A right password; failures of a user who still owes the second factor are cleared only once it passes."""
+    from luoshi.accounts.twofactor import requires_two_factor
+
+    if not requires_two_factor(user):
+        clear_failures(user)
     record(Action.LOGIN, actor=user, obj=user)
 
 
@@ -198,8 +281,11 @@ def _set_password(user: User, password: str, *, must_change: bool) -> None:
     user.must_change_password = must_change
 
 
-def change_own_password(user: User, old_password: str, new_password: str) -> User:
-    """Every user changes their own password (修改密码); this also clears a pending forced change."""
+def change_own_password(user: User, old_password: str, new_password: str, keep_session: str = "") -> User:
+    """Every user changes their own password (修改密码); this also clears a pending forced change.
+
+    Every API token and every other session of the account ends; ``keep_session`` (the current one) stays.
+    """
     with transaction.atomic():
         fresh = User.objects.select_for_update().get(pk=user.pk)
         if not fresh.check_password(old_password):
@@ -210,7 +296,56 @@ def change_own_password(user: User, old_password: str, new_password: str) -> Use
         _set_password(fresh, new_password, must_change=False)
         fresh.save()
         record_change(fresh, fresh, before, detail="修改本人密码")
+        revoke_access(fresh, fresh, "修改本人密码", keep_session=keep_session)
     return fresh
+
+
+def password_change_due(user: Any) -> bool:
+    """The account must change its password before anything else: set by an admin, or older than
+    ``LUOSHI_PASSWORD_MAX_AGE_DAYS`` (0: never too old)."""
+    if getattr(user, "must_change_password", False):
+        return True
+    max_age: int = settings.LUOSHI_PASSWORD_MAX_AGE_DAYS
+    changed = getattr(user, "password_changed_at", None)
+    return bool(max_age and changed and changed < timezone.now() - timedelta(days=max_age))
+
+
+class PasswordChangeRequired(PermissionDenied):
+    """The API refuses an account whose password must be changed first (HTTP 403)."""
+
+    default_code = "password_change_required"
+
+    def __init__(self) -> None:
+        message = _("您的密码须先修改（管理员设置的初始密码或密码已过期）：请先在网页上修改密码，再使用 API。")
+        super().__init__(detail=message, code=self.default_code)
+
+
+def require_current_password(user: Any) -> None:
+    """API access (a token, or a session through the API) only for an account that owes no password change."""
+    if password_change_due(user):
+        raise PasswordChangeRequired()
+
+
+def _end_sessions(user: Any, keep: str) -> int:
+    """End every stored session of ``user`` but ``keep`` (database-backed sessions; others end through the
+    password hash and the lock check of the authentication backend)."""
+    if settings.SESSION_ENGINE not in DATABASE_SESSION_ENGINES:
+        return 0
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            store(session.session_key).delete()
+            ended += 1
+    return ended
+
+
+def revoke_access(user: Any, actor: Any, reason: str, keep_session: str = "") -> None:
+    """Delete every API token and end every session of the account (but ``keep_session``); each is audited."""
+    revoke_token(user, actor=actor, detail=f"{reason}时注销 API 令牌")
+    ended = _end_sessions(user, keep_session)
+    if ended:
+        record(Action.LOGOUT, actor=actor or user, obj=user, detail=f"{reason}时结束登录会话 {ended} 个")
 
 
 def token_created_at(user: Any) -> Any:
@@ -340,7 +475,7 @@ def update_user(actor: Any, user: User, **changes: Any) -> User:
 
 
 def set_active(actor: Any, user: User, active: bool) -> User:
-    """Deactivate (停用) or reactivate (启用) an account; a deactivated one can neither log in nor use its token."""
+    """Deactivate (停用) or reactivate (启用) an account; deactivating ends its sessions and deletes its API token."""
     with transaction.atomic():
         fresh = _locked_user(user)
         _require_account(actor, fresh)
@@ -350,6 +485,8 @@ def set_active(actor: Any, user: User, active: bool) -> User:
         fresh.is_active = active
         fresh.save(update_fields=["is_active"])
         record_change(actor, fresh, before, detail="启用账号" if active else "停用账号")
+        if not active:
+            revoke_access(fresh, actor, "停用账号")
     return fresh
 
 
@@ -363,7 +500,7 @@ def reset_password(actor: Any, user: User, password: str) -> User:
         fresh.failed_logins, fresh.locked_until = 0, None
         fresh.save()
         record_change(actor, fresh, before, detail="重置密码")
-        revoke_token(fresh, actor=actor, detail="重置密码时注销 API 令牌")
+        revoke_access(fresh, actor, "重置密码")
     return fresh
 
 

@@ -38,3 +38,20 @@ class Scoped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Counter(models.Model):
+    """One fixed window of an atomic counter (``luoshi.core.counters``): rate limits and the login throttle."""
+
+    name = models.CharField(_("计数项"), max_length=200)
+    window_start = models.BigIntegerField(_("窗口起点"))
+    count = models.PositiveIntegerField(_("次数"), default=0)
+    expires_at = models.BigIntegerField(_("过期时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("计数器")
+        verbose_name_plural = _("计数器")
+        constraints = [models.UniqueConstraint(fields=["name", "window_start"], name="core_counter_window")]
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.window_start}: {self.count}"

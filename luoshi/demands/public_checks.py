@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from luoshi.core import counters
 from luoshi.core.middleware import client_ip
 from luoshi.demands.models import DemandChannel
 
@@ -26,16 +25,16 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def rate_limited(request: HttpRequest, bucket: str) -> bool:
-    """True when this client IP has used up ``bucket``'s allowance in the current window (计数 +1)."""
+    """True when this client IP has used up ``bucket``'s allowance in the current window (计数 +1, atomic).
+
+    A counter store that cannot count refuses the request rather than let it through.
+    """
     limits: dict[str, tuple[int, int]] = getattr(settings, "LUOSHI_PUBLIC_RATE_LIMITS", DEFAULT_RATE_LIMITS)
     allowed, window = limits.get(bucket, DEFAULT_RATE_LIMITS[bucket])
-    key = f"luoshi:rl:{bucket}:{client_ip(request)}:{int(time.time()) // window}"
-    cache.add(key, 0, window)
     try:
-        used = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        used = 1
+        used = counters.hit(f"rl:{bucket}:{client_ip(request)}", window)
+    except counters.CountersUnavailable:
+        return True
     return used > allowed
 
 

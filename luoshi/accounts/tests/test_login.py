@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from luoshi.accounts.models import User
 from luoshi.audit.models import Action, AuditEvent
+from luoshi.testing.twofactor import verified_login
 from luoshi.testing.world import PASSWORD, World
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_right_password_logs_in_and_is_audited(client: Client, world: World) -> 
 
 
 def test_logout_is_audited(client: Client, world: World) -> None:
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     event = AuditEvent.objects.latest("seq")
@@ -88,7 +89,9 @@ def test_lockout_after_max_failures_even_with_the_right_password(client: Client,
     assert user.is_locked
     response = client.post(LOGIN, {"username": "liaison_a", "password": PASSWORD})
     assert response.status_code == 200
-    assert "账号已锁定" in response.content.decode()
+    page = response.content.decode()
+    assert "用户名或密码错误" in page
+    assert "账号已锁定" not in page
     assert "_auth_user_id" not in client.session
     last = AuditEvent.objects.latest("seq")
     assert (last.action, last.detail) == (Action.LOGIN_FAILED, "账号锁定期间尝试登录")

@@ -120,7 +120,8 @@ def test_api_token_endpoint_is_throttled_with_the_same_count(limit: int, clock: 
     assert api.post(TOKEN, {"username": "ghost", "password": WRONG}).status_code == 400
     response = api.post(TOKEN, {"username": "leader_a", "password": PASSWORD})
     assert response.status_code == 429
-    assert response.json() == {"detail": "该网络地址登录失败次数过多，已暂停登录，请 15 分钟后再试。"}
+    message = "该网络地址登录失败次数过多，已暂停登录，请 15 分钟后再试。"
+    assert response.json() == {"detail": message, "code": "login_throttled"}
     assert response["Retry-After"] == str(15 * 60 - 30)
     assert "已暂停登录" in post("leader_a", PASSWORD)
     other = APIClient(REMOTE_ADDR=ELSEWHERE).post(TOKEN, {"username": "leader_a", "password": PASSWORD})

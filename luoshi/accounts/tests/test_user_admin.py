@@ -15,6 +15,7 @@ from luoshi.accounts import services
 from luoshi.accounts.models import User
 from luoshi.audit.models import Action, AuditEvent
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.testing.twofactor import verified_login
 from luoshi.testing.world import PASSWORD, World, make_user
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def secadmin_a(world: World) -> Any:
 
 
 def as_user(client: Client, user: Any) -> Client:
-    client.force_login(user)
+    verified_login(client, user)
     return client
 
 
@@ -198,6 +199,9 @@ def test_reset_password_unlocks_and_revokes_the_token(client: Client, world: Wor
     for _ in range(5):
         services.note_failed_login("liaison_a")
     assert User.objects.get(pk=user.pk).is_locked
+    assert not Token.objects.filter(user=user).exists()  # locking revokes it
+    assert AuditEvent.objects.filter(detail="登录失败次数过多锁定账号时注销 API 令牌").exists()
+    Token.objects.create(user=user)
     as_user(client, world.secadmin)
     url = reverse("accounts:user_reset_password", args=[user.pk])
     response = client.post(url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
@@ -370,4 +374,6 @@ def test_new_role_takes_effect_for_the_user(client: Client, world: World) -> Non
     as_user(client, world.nobody)
     assert client.get(reverse("home"))["Location"] == reverse("accounts:no_role")
     services.assign_role(world.secadmin, world.nobody, Role.SECURITY_ADMIN, world.district_b)
+    assert client.get(reverse("home"))["Location"].startswith(reverse("accounts:two_factor"))  # an admin role
+    as_user(client, world.nobody)
     assert 'data-role="security_admin"' in client.get(reverse("home")).content.decode()
