@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.audit.models import Action, AuditEvent
+from luoshi.core.filters import DayFilter, RefusedFiltersMixin
 from luoshi.core.i18n import record_text
 
 
@@ -35,7 +36,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-class AuditEventFilterSet(django_filters.FilterSet):
+class AuditEventFilterSet(RefusedFiltersMixin, django_filters.FilterSet):
     action = django_filters.ChoiceFilter(choices=Action.choices, label=_("动作"), empty_label=_("全部动作"))
     actor = django_filters.CharFilter(field_name="actor_name", label=_("操作人账号"))
     object_type = django_filters.ChoiceFilter(
@@ -44,8 +45,8 @@ class AuditEventFilterSet(django_filters.FilterSet):
     object_id = django_filters.CharFilter(label=_("对象编号"))
     request_id = django_filters.CharFilter(label=_("请求编号"))
     ip = django_filters.CharFilter(label=_("来源地址"))
-    date_from = django_filters.DateFilter(method="filter_from", label=_("起始日期"))
-    date_to = django_filters.DateFilter(method="filter_to", label=_("截止日期"))
+    date_from = DayFilter(method="filter_from", label=_("起始日期"))
+    date_to = DayFilter(method="filter_to", label=_("截止日期"))
 
     class Meta:
         model = AuditEvent
@@ -71,7 +72,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
         if not self.is_bound or not self.form.is_valid():
             return "无"
         parts = [
-            f"{record_text(self.form.fields[k].label)}={v}"
+            f"{record_text(self.form.fields[k].label or k)}={v}"
             for k, v in self.form.cleaned_data.items()
             if v not in (None, "")
         ]

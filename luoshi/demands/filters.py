@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.roles import Perm
+from luoshi.core.filters import DayFilter, IdChoiceFilter, IdFilter, RefusedFiltersMixin
 from luoshi.core.paths import subtree_q
 from luoshi.core.widgets import AllYesNoSelect
 from luoshi.demands.choices import DemandEventKind, DemandKind, DemandState
@@ -56,30 +57,24 @@ def todo_q(value: str, now: Any) -> Q:
     return _open_due_q("lt", now)
 
 
-class DemandFilterSet(django_filters.FilterSet):
+class DemandFilterSet(RefusedFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("关键词"))
     state = django_filters.MultipleChoiceFilter(choices=DemandState.choices, label=_("状态"))
     kind = django_filters.ChoiceFilter(choices=DemandKind.choices, label=_("类型"), empty_label=_("全部"))
-    category = django_filters.ModelChoiceFilter(
+    category = IdChoiceFilter(
         queryset=Category.objects.all(), method="filter_category", label=_("分类（含下级）"), empty_label=_("全部")
     )
-    channel = django_filters.ModelChoiceFilter(
-        queryset=DemandChannel.objects.all(), label=_("渠道"), empty_label=_("全部")
-    )
-    unit = django_filters.ModelChoiceFilter(
-        queryset=Unit.objects.all(), method="filter_subtree", label=_("单位（含下级）")
-    )
-    company = django_filters.ModelChoiceFilter(queryset=Company.objects.all(), label=_("涉及企业"))
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("涉及项目"))
+    channel = IdChoiceFilter(queryset=DemandChannel.objects.all(), label=_("渠道"), empty_label=_("全部"))
+    unit = IdChoiceFilter(queryset=Unit.objects.all(), method="filter_subtree", label=_("单位（含下级）"))
+    company = IdChoiceFilter(queryset=Company.objects.all(), label=_("涉及企业"))
+    project = IdChoiceFilter(queryset=Project.objects.all(), label=_("涉及项目"))
     todo = django_filters.ChoiceFilter(
         choices=TODO_CHOICES, method="filter_todo", label=_("待办"), empty_label=_("全部")
     )
     late = django_filters.BooleanFilter(method="filter_late", label=_("超时"), widget=AllYesNoSelect)
     escalated = django_filters.BooleanFilter(label=_("督办"), widget=AllYesNoSelect)
-    received_after = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte", label=_("受理不早于"))
-    received_before = django_filters.DateFilter(
-        field_name="received_at", lookup_expr="date__lte", label=_("受理不晚于")
-    )
+    received_after = DayFilter(field_name="received_at", lookup_expr="date__gte", label=_("受理不早于"))
+    received_before = DayFilter(field_name="received_at", lookup_expr="date__lte", label=_("受理不晚于"))
 
     class Meta:
         model = Demand
@@ -129,7 +124,7 @@ class DemandFilterSet(django_filters.FilterSet):
 class DemandExtensionFilterSet(django_filters.FilterSet):
     """By plain demand id, so an id outside the caller's scope gives an empty list, as a missing one does."""
 
-    demand = django_filters.NumberFilter(field_name="demand_id", label=_("工单"))
+    demand = IdFilter(field_name="demand_id", label=_("工单"))
     state = django_filters.CharFilter(label=_("状态"))
 
     class Meta:

@@ -9,15 +9,16 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.roles import Perm
+from luoshi.core.filters import IdFilter, RefusedFiltersMixin
 from luoshi.core.paths import subtree_q
 from luoshi.orgs.models import Unit
 
 
-class UnitFilterSet(django_filters.FilterSet):
+class UnitFilterSet(RefusedFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("名称包含"))
     kind = django_filters.CharFilter(field_name="kind__code", label=_("单位类型代码"))
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("上级单位 ID（直接下级）"))
-    within = django_filters.NumberFilter(method="filter_within", label=_("单位 ID（该单位及其全部下级）"))
+    parent = IdFilter(field_name="parent_id", label=_("上级单位 ID（直接下级）"))
+    within = IdFilter(method="filter_within", label=_("单位 ID（该单位及其全部下级）"))
 
     class Meta:
         model = Unit

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.access.roles import Perm
 from luoshi.campaigns import queries as campaign_queries
 from luoshi.campaigns.models import Aspect, Campaign, Channel
+from luoshi.core.filters import DayFilter, IdChoiceFilter, RefusedFiltersMixin
 from luoshi.core.paths import subtree_q
 from luoshi.orgs.models import Unit
 from luoshi.problems import queries
@@ -27,24 +28,22 @@ TODO_CHOICES = (
 )
 
 
-class ProblemFilterSet(django_filters.FilterSet):
+class ProblemFilterSet(RefusedFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("关键词"))
-    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("活动"))
+    campaign = IdChoiceFilter(queryset=Campaign.objects.all(), label=_("活动"))
     state = django_filters.MultipleChoiceFilter(choices=State.choices, label=_("状态"))
     light = django_filters.MultipleChoiceFilter(choices=Light.choices, label=_("预警"))
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("整改类型"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("严重程度"))
-    aspect = django_filters.ModelChoiceFilter(queryset=Aspect.objects.all(), label=_("方面"))
-    channel = django_filters.ModelChoiceFilter(queryset=Channel.objects.all(), label=_("来源"))
-    unit = django_filters.ModelChoiceFilter(
-        queryset=Unit.objects.all(), method="filter_subtree", label=_("单位（含下级）")
-    )
-    leader = django_filters.ModelChoiceFilter(
+    aspect = IdChoiceFilter(queryset=Aspect.objects.all(), label=_("方面"))
+    channel = IdChoiceFilter(queryset=Channel.objects.all(), label=_("来源"))
+    unit = IdChoiceFilter(queryset=Unit.objects.all(), method="filter_subtree", label=_("单位（含下级）"))
+    leader = IdChoiceFilter(
         field_name="responsible_leader", queryset=get_user_model().objects.all(), label=_("责任领导")
     )
-    problem_class = django_filters.ModelChoiceFilter(queryset=ProblemClass.objects.all(), label=_("类别"))
-    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("时限不晚于"))
-    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("时限不早于"))
+    problem_class = IdChoiceFilter(queryset=ProblemClass.objects.all(), label=_("类别"))
+    deadline_before = DayFilter(field_name="deadline", lookup_expr="lte", label=_("时限不晚于"))
+    deadline_after = DayFilter(field_name="deadline", lookup_expr="gte", label=_("时限不早于"))
     todo = django_filters.ChoiceFilter(
         choices=TODO_CHOICES, method="filter_todo", label=_("待办"), empty_label=_("全部")
     )

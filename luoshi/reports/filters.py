@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.access.roles import Perm
 from luoshi.campaigns.models import Campaign
 from luoshi.campaigns.queries import visible_campaigns
+from luoshi.core.filters import IdChoiceFilter, IdFilter, RefusedFiltersMixin
 from luoshi.core.paths import subtree_q
 from luoshi.core.widgets import AllYesNoSelect
 from luoshi.orgs.models import Unit
@@ -18,11 +19,9 @@ from luoshi.reports.choices import ReportKind, ReportStatus
 from luoshi.reports.models import Figure, Report
 
 
-class ReportFilterSet(django_filters.FilterSet):
-    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label=_("活动"))
-    unit = django_filters.ModelChoiceFilter(
-        queryset=Unit.objects.all(), method="filter_subtree", label=_("单位（含下级）")
-    )
+class ReportFilterSet(RefusedFiltersMixin, django_filters.FilterSet):
+    campaign = IdChoiceFilter(queryset=Campaign.objects.all(), label=_("活动"))
+    unit = IdChoiceFilter(queryset=Unit.objects.all(), method="filter_subtree", label=_("单位（含下级）"))
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices, label=_("处理状态"), empty_label=_("全部"))
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices, label=_("类型"), empty_label=_("全部"))
 
@@ -42,8 +41,8 @@ class ReportFilterSet(django_filters.FilterSet):
 
 
 class FigureFilterSet(django_filters.FilterSet):
-    report = django_filters.NumberFilter(field_name="report_id", label=_("报告"))
-    campaign = django_filters.NumberFilter(field_name="report__campaign_id", label=_("活动"))
+    report = IdFilter(field_name="report_id", label=_("报告"))
+    campaign = IdFilter(field_name="report__campaign_id", label=_("活动"))
     excluded = django_filters.BooleanFilter(label=_("不是数字"), widget=AllYesNoSelect)
 
     class Meta:

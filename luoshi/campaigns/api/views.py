@@ -6,10 +6,10 @@ from rest_framework import permissions, viewsets
 from luoshi.campaigns.api.serializers import CampaignSerializer
 from luoshi.campaigns.models import Campaign
 from luoshi.campaigns.queries import visible_campaigns
-from luoshi.core.api import HoldsViewPerm
+from luoshi.core.api import HoldsViewPerm, IdLookupMixin
 
 
-class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+class CampaignViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):
     """Campaigns the caller takes part in (read-only); out of scope is 404."""
 
     serializer_class = CampaignSerializer

@@ -9,12 +9,13 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.filters import IdFilter
 from luoshi.problems.choices import MeasureState, RequestState
 from luoshi.problems.models import ExtensionRequest, Measure, ProblemClass
 
 
 class MeasureFilterSet(django_filters.FilterSet):
-    problem = django_filters.NumberFilter(field_name="problem_id", label=_("问题"))
+    problem = IdFilter(field_name="problem_id", label=_("问题"))
     state = django_filters.ChoiceFilter(choices=MeasureState.choices, label=_("状态"))
 
     class Meta:
@@ -23,7 +24,7 @@ class MeasureFilterSet(django_filters.FilterSet):
 
 
 class ExtensionFilterSet(django_filters.FilterSet):
-    problem = django_filters.NumberFilter(field_name="problem_id", label=_("问题"))
+    problem = IdFilter(field_name="problem_id", label=_("问题"))
     state = django_filters.ChoiceFilter(choices=RequestState.choices, label=_("状态"))
 
     class Meta:
@@ -32,7 +33,7 @@ class ExtensionFilterSet(django_filters.FilterSet):
 
 
 class ProblemClassFilterSet(django_filters.FilterSet):
-    campaign = django_filters.NumberFilter(field_name="campaign_id", label=_("活动"))
+    campaign = IdFilter(field_name="campaign_id", label=_("活动"))
 
     class Meta:
         model = ProblemClass
