@@ -26,6 +26,7 @@ from luoshi.audit.filters import AuditEventFilterSet
 from luoshi.audit.models import Action, AuditEvent, ChainHead
 from luoshi.audit.services import chain_report, record
 from luoshi.core import paths
+from luoshi.core.downloads import content_disposition
 
 View = Callable[..., HttpResponse]
 PAGE_SIZE = 50
@@ -144,6 +145,6 @@ def export(request: HttpRequest) -> HttpResponse:
         detail=f"导出审计日志 {count} 条；筛选：{filterset.describe()}",
     )
     response = HttpResponse(content, content_type=XLSX)
-    filename = f"audit-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    filename = _("审计日志-{time}.xlsx").format(time=f"{timezone.localtime():%Y%m%d-%H%M}")
+    response["Content-Disposition"] = content_disposition(filename)
     return response

@@ -11,46 +11,43 @@ from django.http import FileResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.audit.models import Action
 from luoshi.audit.services import record
+from luoshi.core.downloads import download
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.excel import Column, Kind, write_table
 from luoshi.demands import queries
 from luoshi.demands.filters import DemandFilterSet
 from luoshi.demands.models import Demand
 from luoshi.jobs.exports import Progress, counted
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLE = gettext_lazy("诉求工单")
-HEADERS = (
-    gettext_lazy("工单编号"),
-    gettext_lazy("受理时间"),
-    gettext_lazy("渠道"),
-    gettext_lazy("分类"),
-    gettext_lazy("类型"),
-    gettext_lazy("标题"),
-    gettext_lazy("诉求内容"),
-    gettext_lazy("地址"),
-    gettext_lazy("联系电话"),
-    gettext_lazy("承办单位"),
-    gettext_lazy("涉及企业"),
-    gettext_lazy("涉及项目"),
-    gettext_lazy("状态"),
-    gettext_lazy("办结时限"),
-    gettext_lazy("办理结果"),
-    gettext_lazy("满意度"),
-    gettext_lazy("督办"),
+COLUMNS = (
+    Column(gettext_lazy("工单编号"), width=16),
+    Column(gettext_lazy("受理时间"), Kind.DATETIME, 17),
+    Column(gettext_lazy("渠道"), width=12),
+    Column(gettext_lazy("分类"), width=16),
+    Column(gettext_lazy("类型"), width=8),
+    Column(gettext_lazy("标题"), width=30),
+    Column(gettext_lazy("诉求内容"), width=50),
+    Column(gettext_lazy("地址"), width=30),
+    Column(gettext_lazy("联系电话"), width=14),
+    Column(gettext_lazy("承办单位"), width=18),
+    Column(gettext_lazy("涉及企业"), width=18),
+    Column(gettext_lazy("涉及项目"), width=18),
+    Column(gettext_lazy("状态"), width=8),
+    Column(gettext_lazy("办结时限"), Kind.DATETIME, 17),
+    Column(gettext_lazy("办理结果"), width=10),
+    Column(gettext_lazy("满意度"), width=10),
+    Column(gettext_lazy("督办"), width=6),
 )
+HEADERS = tuple(c.header for c in COLUMNS)
 CHUNK = 2000
 NOUN = gettext_lazy("工单")
 EXPORT_KIND = "demands.export"
-
-
-def _local(value: Any) -> str:
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
 
 
 def export_rows(demands: QuerySet[Demand]) -> Iterator[tuple[Any, ...]]:
@@ -58,7 +55,7 @@ def export_rows(demands: QuerySet[Demand]) -> Iterator[tuple[Any, ...]]:
     for d in demands.iterator(chunk_size=CHUNK):
         yield (
             d.number,
-            _local(d.received_at),
+            d.received_at,
             str(d.channel),
             str(d.category),
             d.get_kind_display(),
@@ -70,7 +67,7 @@ def export_rows(demands: QuerySet[Demand]) -> Iterator[tuple[Any, ...]]:
             str(d.company or ""),
             str(d.project or ""),
             d.get_state_display(),
-            _local(d.resolve_due),
+            d.resolve_due,
             d.get_outcome_display(),
             d.get_satisfaction_display(),
             _("是") if d.escalated else "",
@@ -89,14 +86,7 @@ def filtered_demands(user: Any, params: QueryDict) -> QuerySet[Demand]:
 
 
 def write_demands(demands: QuerySet[Demand], target: IO[bytes], progress: Progress | None = None) -> int:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(SHEET_TITLE))
-    sheet.append([str(h) for h in HEADERS])
-    count = 0
-    for count, row in enumerate(counted(export_rows(demands), NOUN, progress), start=1):  # noqa: B007
-        sheet.append(row)
-    workbook.save(target)
-    return count
+    return write_table(target, SHEET_TITLE, COLUMNS, counted(export_rows(demands), NOUN, progress))
 
 
 def export_for_user(user: Any, params: QueryDict, target: IO[bytes], progress: Progress | None = None) -> int:
@@ -127,4 +117,4 @@ def export_response(user: Any, params: QueryDict) -> FileResponse:
         target.close()
         raise
     target.seek(0)
-    return FileResponse(target, as_attachment=True, filename=download_name(), content_type=XLSX_TYPE)
+    return download(target, download_name())

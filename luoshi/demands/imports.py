@@ -82,6 +82,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("归档时间", False, gettext_lazy("须先办结。"), 20),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
+HEADER_POSITION = {header: i for i, header in enumerate(HEADERS)}
+# Never repeated in an error: the citizen's name, phone and home address, and the free text of the demand.
+PERSONAL_COLUMNS = frozenset({"联系人", "联系电话", "地址", "诉求内容"})
 REQUIRED = tuple(c.header for c in COLUMNS if c.required)
 
 
@@ -100,10 +103,10 @@ class ErrorList:
     errors: list[RowError] = field(default_factory=list)
     count: int = 0
 
-    def add(self, row: int, column: str, message: str) -> None:
+    def add(self, row: int, column: str, message: str, value: str = "") -> None:
         self.count += 1
         if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(RowError(row, column, message))
+            self.errors.append(RowError(row, column, message, value))
 
     def merge(self, other: list[RowError], count: int) -> None:
         self.count += count
@@ -420,37 +423,18 @@ def check_import_upload(upload: Any) -> Any:
 
 def template_workbook() -> bytes:
     """The import template (导入模板): the export's headers, one example row (skipped on import) and help."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from luoshi.core.excel import Book, help_sheet, template_sheet
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "工单"
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="B3261E" if column.required else "6C757D")
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-        sheet.cell(row=2, column=index, value=EXAMPLE_ROW.get(column.header, ""))
-    sheet.freeze_panes = "A2"
-    notes = book.create_sheet(_("填写说明"))
-    notes.append([_("列名"), _("是否必填"), _("填写说明")])
-    for column in COLUMNS:
-        notes.append([column.header, _("必填") if column.required else _("选填"), str(column.help)])
-    notes.append([])
-    for note in (
+    book = Book()
+    template_sheet(book, "工单", COLUMNS, EXAMPLE_ROW)
+    notes = (
         _("第 1 行为表头；红色为必填列。列的顺序可以不同，热线系统导出的 CSV（UTF-8 或 GB18030 编码）也可直接上传。"),
         _("工单编号以“{mark}”开头的行为示例，导入时跳过。").format(mark=EXAMPLE_MARK),
         _("工单状态按最后填写的办理时间确定：派单、签收、首次联系、办结、回访、归档。"),
         _("文件中任何一行有错误时，整个文件都不会导入；请按错误清单修改后重新上传。"),
-    ):
-        notes.append([note])
-    notes.column_dimensions["A"].width = 16
-    notes.column_dimensions["C"].width = 90
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    )
+    help_sheet(book, COLUMNS, notes)
+    return book.bytes()
 
 
 EXAMPLE_ROW = {

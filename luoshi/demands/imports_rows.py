@@ -20,9 +20,18 @@ from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
 from luoshi.core import crypto, paths
+from luoshi.core.excel import QUOTE, restore
+from luoshi.core.imports import shown_value
 from luoshi.demands import rollups, timers
 from luoshi.demands.choices import DemandKind, DemandState, Outcome, Satisfaction
-from luoshi.demands.imports import EXAMPLE_MARK, HEADERS, ErrorList, importer_tops
+from luoshi.demands.imports import (
+    EXAMPLE_MARK,
+    HEADER_POSITION,
+    HEADERS,
+    PERSONAL_COLUMNS,
+    ErrorList,
+    importer_tops,
+)
 from luoshi.demands.imports_store import TICKET_COLUMNS
 from luoshi.demands.models import Category, Company, DemandChannel, Project
 from luoshi.demands.services import PHONE, TRACKING_ALPHABET
@@ -65,7 +74,8 @@ def text(value: Any) -> str:
     if value is None:
         return ""
     if type(value) is str:
-        return value.strip()
+        value = value.strip()
+        return restore(value).strip() if value[:1] == QUOTE else value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -174,11 +184,14 @@ class RowChecker:
         self.intake_path, self.intake_id = self.tops[0]
         self.unit_cache: dict[str, tuple[int, str, int] | str] = {}
         self.codes = b""
+        self.texts: list[str] = []
 
     # --- small helpers ---------------------------------------------------------------------------
 
     def fail(self, row: int, column: str, message: str) -> None:
-        self.errors.add(row, column, message)
+        position = HEADER_POSITION.get(column)
+        held = self.texts[position] if position is not None and column not in PERSONAL_COLUMNS else ""
+        self.errors.add(row, column, message, shown_value(held, message))
 
     def tracking_code(self) -> str:
         if len(self.codes) < CODE_LENGTH:
@@ -207,7 +220,7 @@ class RowChecker:
         cells = [values[i] if i < n else None for i in self.index]
         if not any(cells):
             return None
-        texts = [c.strip() if type(c) is str else text(c) for c in cells]
+        texts = self.texts = [c.strip() if type(c) is str else text(c) for c in cells]
         if not any(texts):
             return None
         number = texts[0]

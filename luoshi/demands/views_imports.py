@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from luoshi.core.downloads import download
 from luoshi.core.errors import RuleViolation
 from luoshi.core.uploads import CheckedUpload
 from luoshi.demands import imports
@@ -51,9 +52,4 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> FileResponse:
     imports.require_importer(request.user)
-    return FileResponse(
-        iter([imports.template_workbook()]),
-        as_attachment=True,
-        filename=_("诉求工单导入模板.xlsx"),
-        content_type=imports.XLSX_TYPE,
-    )
+    return download(imports.template_workbook(), _("诉求工单导入模板.xlsx"))

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import io
 from fractions import Fraction
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
+from luoshi.core.downloads import download
 from luoshi.core.errors import NotAllowed
+from luoshi.core.excel import Column, Kind, table_bytes
 from luoshi.core.paths import ancestors
 from luoshi.demands import rates
 from luoshi.orgs.models import Unit
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_LABELS = {rates.BLACK: _("黑榜"), rates.RED: _("红榜"), "": "—"}
 STATUS_ORDER = {rates.BLACK: 0, rates.RED: 1, "": 2}
 
@@ -79,21 +77,13 @@ def _cells(row: rates.RateRow) -> dict[str, Any]:
     }
 
 
-def _xlsx(title: str, header: list[str], lines: list[list[Any]], filename: str) -> HttpResponse:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    sheet.append(header)
-    for line in lines:
-        sheet.append(line)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
-    return response
+def _xlsx(title: str, columns: list[Column], lines: list[list[Any]], filename: str) -> FileResponse:
+    data, _count = table_bytes(title, columns, lines)
+    return download(data, filename)
 
 
-def _rate_header() -> list[str]:
-    return [str(rates.RATE_LABELS[n]) for n in rates.RATE_NAMES]
+def _rate_columns() -> list[Column]:
+    return [Column(rates.RATE_LABELS[n], Kind.PERCENT, 12) for n in rates.RATE_NAMES]
 
 
 @require_GET
@@ -112,14 +102,20 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def ranking_export(request: HttpRequest) -> HttpResponse:
+def ranking_export(request: HttpRequest) -> FileResponse:
     unit, period, context = _common(request)
-    header = [gettext("排名"), gettext("单位"), gettext("受理量"), *_rate_header(), gettext("综合得分")]
-    lines = [
-        [c["row"].rank or "", c["row"].name, c["row"].figures.received, *c["rates"], c["score"]]
-        for c in (_cells(r) for r in rates.ranking(unit, period, context["config"]))
+    columns = [
+        Column(_("排名"), Kind.INTEGER, 6),
+        Column(_("单位"), width=24),
+        Column(_("受理量"), Kind.INTEGER, 10),
+        *_rate_columns(),
+        Column(_("综合得分"), Kind.PERCENT, 12, number_format="0.00%"),
     ]
-    return _xlsx(gettext("三率排名"), header, lines, f"三率排名-{unit.name}-{period.key}.xlsx")
+    lines = [
+        [r.rank, r.name, r.figures.received, *r.rate_list(), r.score]
+        for r in rates.ranking(unit, period, context["config"])
+    ]
+    return _xlsx(gettext("三率排名"), columns, lines, f"三率排名-{unit.name}-{period.key}.xlsx")
 
 
 def _list_rows(request: HttpRequest) -> tuple[str, Unit, rates.Period, dict[str, Any], list[dict[str, Any]]]:
@@ -147,11 +143,18 @@ def lists_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def lists_export(request: HttpRequest) -> HttpResponse:
+def lists_export(request: HttpRequest) -> FileResponse:
     kind, unit, period, _context, cells = _list_rows(request)
-    header = [gettext("榜单"), gettext("名称"), gettext("受理量"), *_rate_header(), gettext("未达标项")]
+    columns = [
+        Column(_("榜单"), width=8),
+        Column(_("名称"), width=24),
+        Column(_("受理量"), Kind.INTEGER, 10),
+        *_rate_columns(),
+        Column(_("未达标项"), width=50),
+    ]
     lines = [
-        [c["status"], c["row"].name, c["row"].figures.received, *c["rates"], "；".join(c["failures"])] for c in cells
+        [c["status"], c["row"].name, c["row"].figures.received, *c["row"].rate_list(), "；".join(c["failures"])]
+        for c in cells
     ]
     label = str(rates.LIST_KINDS[kind])
-    return _xlsx(gettext("红黑榜"), header, lines, f"红黑榜-{label}-{unit.name}-{period.key}.xlsx")
+    return _xlsx(gettext("红黑榜"), columns, lines, f"红黑榜-{label}-{unit.name}-{period.key}.xlsx")

@@ -83,7 +83,7 @@ def export_or_queue(
         return inline()
     title = f"导出{record_text(noun)}（{count:,} 条）"
     job = create_job(title[:100], kind, owner=request.user, params={"query": _query_params(request.GET), "rows": count})
-    start_job(job, body, atomic=False)
+    start_job(job, body, atomic=False, retry_safe=True)
     return redirect("jobs:detail", pk=job.pk)
 
 

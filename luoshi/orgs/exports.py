@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import openpyxl
 from django.db.models import QuerySet
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from luoshi.access.roles import Perm
 from luoshi.audit.models import Action
 from luoshi.audit.services import record
-from luoshi.orgs.imports import HEADERS
+from luoshi.core.excel import table_bytes
+from luoshi.orgs.imports import SHEET_COLUMNS
 from luoshi.orgs.models import Unit
 from luoshi.orgs.queries import visible_subtree
 from luoshi.orgs.services import SYSTEM_ACTOR_NAME
@@ -23,30 +19,9 @@ from luoshi.orgs.services import SYSTEM_ACTOR_NAME
 COLUMNS = ("code", "name", "kind__name", "parent__code", "member_count", "leaders")
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: Any, bold: bool = False) -> Any:
-    """A cell that holds ``value`` as typed: text starting with '=' stays text, never a formula."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
 def workbook_bytes(rows: Iterable[tuple[Any, ...]]) -> tuple[bytes, int]:
     """An xlsx with the template header and ``rows``; returns the file and the number of rows."""
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("单位")
-    for letter, width in zip("ABCDEF", (16, 30, 14, 16, 10, 30), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.append([_cell(sheet, name, bold=True) for name in HEADERS])
-    count = 0
-    for row in rows:
-        sheet.append([_cell(sheet, "" if value is None else value) for value in row])
-        count += 1
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue(), count
+    return table_bytes("单位", SHEET_COLUMNS, rows)
 
 
 def unit_rows(units: QuerySet[Unit]) -> Iterator[tuple[Any, ...]]:

@@ -6,7 +6,6 @@ written; one error means nothing is written.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from collections import defaultdict
@@ -18,13 +17,13 @@ from typing import IO, Any
 import openpyxl
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.core import paths
 from luoshi.core.errors import RuleViolation
+from luoshi.core.excel import Book, Column, Kind, restore
 from luoshi.core.imports import RowError
 from luoshi.core.uploads import EVIDENCE_TYPES
 from luoshi.orgs import services
@@ -38,6 +37,15 @@ CODE, NAME, KIND, PARENT, MEMBERS, LEADERS = HEADERS = (
     "上级单位代码",
     "成员数",
     "负责人",
+)
+SHEET_COLUMNS = tuple(
+    Column(header, kind, width)
+    for header, kind, width in zip(
+        HEADERS,
+        (Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.INTEGER, Kind.TEXT),
+        (16, 30, 14, 16, 10, 30),
+        strict=True,
+    )
 )
 XLSX_ONLY = {"xlsx": EVIDENCE_TYPES["xlsx"]}
 MAX_MEMBERS = 2_147_483_647
@@ -79,7 +87,7 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value).strip()
+    return restore(str(value).strip()).strip()
 
 
 def _count(value: Any) -> int | None:
@@ -382,24 +390,10 @@ def summary_message(summary: dict[str, Any]) -> str:
 
 def template_workbook() -> bytes:
     """The import template (导入模板): the header row, and a sheet explaining the columns and listing unit kinds."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "单位"
-    sheet.append(list(HEADERS))
-    for cell, width in zip(sheet[1], (16, 30, 14, 16, 10, 30), strict=True):
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[cell.column_letter].width = width
-    for row in range(2, 2002):
-        for column in (1, 4):
-            sheet.cell(row=row, column=column).number_format = "@"
-    notes = book.create_sheet(_("填写说明"))
-    for line in _template_notes():
-        notes.append([line])
-    notes.column_dimensions["A"].width = 90
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book = Book()
+    book.sheet("单位", SHEET_COLUMNS)
+    book.sheet(_("填写说明"), [Column("", width=90)], header=False).write([line] for line in _template_notes())
+    return book.bytes()
 
 
 def _template_notes() -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from luoshi.access import scope
 from luoshi.access.models import RoleAssignment
 from luoshi.access.roles import Perm
 from luoshi.access.scope import get_visible_or_404
+from luoshi.core.downloads import download
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.jobs.models import Job
 from luoshi.orgs import queries, services
@@ -27,7 +27,6 @@ from luoshi.orgs.imports import template_workbook
 from luoshi.orgs.jobs import IMPORT_KIND, start_import
 from luoshi.orgs.models import Unit, UnitKind
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEARCH_LIMIT = 50
 
 
@@ -45,10 +44,6 @@ def _managed_unit(request: HttpRequest, pk: int) -> Unit:
 def _require_manager(request: HttpRequest) -> None:
     if not scope.has_perm_anywhere(request.user, Perm.MANAGE_ORGS):
         raise NotAllowed(_("只有组织管理员可以使用此功能。"))
-
-
-def _xlsx(data: bytes, filename: str) -> FileResponse:
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=filename, content_type=XLSX)
 
 
 @require_GET
@@ -190,7 +185,7 @@ def import_units(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> FileResponse:
     _require_manager(request)
-    return _xlsx(template_workbook(), _("组织架构导入模板.xlsx"))
+    return download(template_workbook(), _("组织架构导入模板.xlsx"))
 
 
 @require_GET
@@ -209,4 +204,4 @@ def export(request: HttpRequest) -> FileResponse:
     data, _count = export_units(request.user, unit)
     stamp = timezone.localdate().strftime("%Y%m%d")
     scope_name = unit.code if unit else pgettext("file name part", "全部")
-    return _xlsx(data, _("组织架构-{scope}-{stamp}.xlsx").format(scope=scope_name, stamp=stamp))
+    return download(data, _("组织架构-{scope}-{stamp}.xlsx").format(scope=scope_name, stamp=stamp))

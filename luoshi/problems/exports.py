@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.filters import AutoFilter
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.audit.models import Action
 from luoshi.audit.services import record
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.excel import Cells, Column, write_table
 from luoshi.jobs.exports import Progress, counted, run_export
 from luoshi.jobs.runner import JobContext
 from luoshi.problems.choices import Kind, Light, MeasureState, Severity, State
@@ -37,29 +30,23 @@ EXPORT_KIND = "problems.export"
 CHUNK = 2000
 
 
-@dataclass(frozen=True)
-class ExportColumn:
-    header: str | Promise
-    width: int
-
-
-COLUMNS: tuple[ExportColumn, ...] = (
-    ExportColumn(gettext_lazy("编号"), 11),
-    ExportColumn(gettext_lazy("问题标题"), 40),
-    ExportColumn(gettext_lazy("具体表现"), 50),
-    ExportColumn(gettext_lazy("问题来源"), 12),
-    ExportColumn(gettext_lazy("问题方面"), 14),
-    ExportColumn(gettext_lazy("责任单位"), 18),
-    ExportColumn(gettext_lazy("责任领导"), 12),
-    ExportColumn(gettext_lazy("严重程度"), 9),
-    ExportColumn(gettext_lazy("整改类型"), 10),
-    ExportColumn(gettext_lazy("发现日期"), 12),
-    ExportColumn(gettext_lazy("整改时限"), 12),
-    ExportColumn(gettext_lazy("状态"), 9),
-    ExportColumn(gettext_lazy("预警"), 7),
-    ExportColumn(gettext_lazy("措施数"), 8),
-    ExportColumn(gettext_lazy("已完成措施"), 11),
-    ExportColumn(gettext_lazy("销号时间"), 17),
+COLUMNS: tuple[Column, ...] = (
+    Column(gettext_lazy("编号"), width=11),
+    Column(gettext_lazy("问题标题"), width=40),
+    Column(gettext_lazy("具体表现"), width=50),
+    Column(gettext_lazy("问题来源"), width=12),
+    Column(gettext_lazy("问题方面"), width=14),
+    Column(gettext_lazy("责任单位"), width=18),
+    Column(gettext_lazy("责任领导"), width=12),
+    Column(gettext_lazy("严重程度"), width=9),
+    Column(gettext_lazy("整改类型"), width=10),
+    Column(gettext_lazy("发现日期"), Cells.DATE, 12),
+    Column(gettext_lazy("整改时限"), Cells.DATE, 12),
+    Column(gettext_lazy("状态"), width=9),
+    Column(gettext_lazy("预警"), width=7),
+    Column(gettext_lazy("措施数"), Cells.INTEGER, 8),
+    Column(gettext_lazy("已完成措施"), Cells.INTEGER, 11),
+    Column(gettext_lazy("销号时间"), Cells.DATETIME, 17),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 LABELS = {
@@ -108,10 +95,6 @@ def export_values(queryset: QuerySet[Problem]) -> Iterator[tuple[Any, ...]]:
         yield _cells(dict(zip(VALUES, row, strict=True)))
 
 
-def _local(value: dt.datetime | None) -> dt.datetime | None:
-    return timezone.localtime(value).replace(tzinfo=None, microsecond=0) if value else None
-
-
 def _label(field: str, value: str) -> str:
     return str(LABELS[field].get(value, value))
 
@@ -133,37 +116,13 @@ def _cells(r: dict[str, Any]) -> tuple[Any, ...]:
         _label("light", r["light"]),
         r["measure_count"],
         r["measures_done"],
-        _local(r["closed_at"]),
+        r["closed_at"],
     )
 
 
-def _header_cells(sheet: Any) -> list[WriteOnlyCell]:
-    side = Side(style="thin", color="999999")
-    cells = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=str(column.header))
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="B3261E")
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        cell.border = Border(left=side, right=side, top=side, bottom=side)
-        cells.append(cell)
-    return cells
-
-
 def write_problems(queryset: QuerySet[Problem], target: IO[bytes], progress: Progress | None = None) -> int:
-    """Write the problems to ``target`` as .xlsx (write-only mode); return how many rows were written."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(SHEET_TITLE))
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    sheet.append(_header_cells(sheet))
-    count = 0
-    for count, row in enumerate(counted(export_values(queryset), NOUN, progress), start=1):  # noqa: B007
-        sheet.append(row)
-    sheet.auto_filter = AutoFilter(ref=f"A1:{get_column_letter(len(COLUMNS))}{count + 1}")
-    workbook.save(target)
-    return count
+    """Write the problems to ``target`` as .xlsx (streamed); return how many rows were written."""
+    return write_table(target, SHEET_TITLE, COLUMNS, counted(export_values(queryset), NOUN, progress))
 
 
 def filtered_problems(user: Any, params: QueryDict) -> tuple[QuerySet[Problem], dict[str, list[str]]]:

@@ -12,8 +12,9 @@ import datetime as dt
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import IO, Any
 
 from django.conf import settings
@@ -26,8 +27,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -41,7 +41,9 @@ from luoshi.campaigns.models import Aspect, Campaign, Channel
 from luoshi.campaigns.queries import visible_campaigns
 from luoshi.core import paths
 from luoshi.core.errors import NotAllowed, RuleViolation
-from luoshi.core.imports import RowError
+from luoshi.core.excel import Book, Cells, help_sheet, restore, template_sheet
+from luoshi.core.excel import Column as SheetColumn
+from luoshi.core.imports import RowError, shown_value
 from luoshi.core.uploads import EVIDENCE_TYPES, CheckedUpload, check_upload
 from luoshi.jobs.models import Job
 from luoshi.jobs.runner import JobContext, JobFailed, create_job
@@ -174,7 +176,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return restore(str(value).strip()).strip()
 
 
 def _header_name(value: Any) -> str:
@@ -294,6 +296,7 @@ class _RowChecker:
         self.existing = self._existing_titles(rows)
         self.seen: dict[tuple[int, str], int] = {}
         self.errors: list[RowError] = []
+        self.current: dict[str, Any] = {}
 
     @staticmethod
     def _lookup(queryset: Any, key: str, rows: list[RawRow], header: str) -> dict[str, Any]:
@@ -311,11 +314,11 @@ class _RowChecker:
         return existing
 
     def fail(self, row: int, column: str, message: str) -> None:
-        self.errors.append(RowError(row, column, message))
+        self.errors.append(RowError(row, column, message, shown_value(self.current.get(column), message)))
 
     def check(self, raw: RawRow) -> LedgerRow | None:
         before = len(self.errors)
-        v = {header: raw.values.get(header) for header in HEADERS}
+        v = self.current = {header: raw.values.get(header) for header in HEADERS}
         title = self._title(raw.row, _text(v["问题标题"]))
         channel = self._named(raw.row, "问题来源", _text(v["问题来源"]), self.channels)
         aspect = self._named(raw.row, "问题方面", _text(v["问题方面"]), self.aspects)
@@ -646,6 +649,7 @@ def import_job_body(ctx: JobContext) -> dict[str, Any]:
 
 TEMPLATE_ROWS = 2000
 OPTIONS_SHEET = "下拉选项"
+DATE_COLUMNS = {"发现日期": Cells.DATE, "整改时限": Cells.DATE}
 
 
 def _label_of(labels: dict[str, str], value: str) -> str:
@@ -659,27 +663,24 @@ def _example_unit(user: Any, campaign: Campaign) -> Unit:
     return campaign.unit
 
 
-def _options_sheet(workbook: Workbook, campaign: Campaign) -> dict[str, str]:
+def _options_sheet(book: Book, campaign: Campaign) -> dict[str, str]:
     """A hidden sheet listing each dropdown's choices; returns the range formula per header."""
-    sheet = workbook.create_sheet(OPTIONS_SHEET)
-    sheet.sheet_state = "hidden"
     lists = {
         "问题来源": [c.name for c in Channel.objects.filter(campaign=campaign)],
         "问题方面": [a.name for a in Aspect.objects.filter(campaign=campaign)],
         "严重程度": list(SEVERITY_BY_LABEL),
         "整改类型": list(KIND_BY_LABEL),
     }
+    sheet = book.sheet(OPTIONS_SHEET, [SheetColumn(header, width=16) for header in lists], hidden=True)
+    sheet.write(zip_longest(*lists.values()))
     ranges = {}
     for col, (header, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(col)
-        sheet.cell(row=1, column=col, value=header)
-        for row, value in enumerate(values, start=2):
-            sheet.cell(row=row, column=col, value=value)
         ranges[header] = f"'{OPTIONS_SHEET}'!${letter}$2:${letter}${max(2, len(values) + 1)}"
     return ranges
 
 
-def _add_dropdowns(sheet: Any, ranges: dict[str, str]) -> None:
+def _dropdowns(ranges: dict[str, str]) -> Iterator[DataValidation]:
     for header, formula in ranges.items():
         letter = get_column_letter(HEADERS.index(header) + 1)
         validation = DataValidation(
@@ -691,22 +692,14 @@ def _add_dropdowns(sheet: Any, ranges: dict[str, str]) -> None:
             error=_("请从下拉列表中选择{column}。").format(column=header),
         )
         validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
-        sheet.add_data_validation(validation)
+        yield validation
 
 
-def _ledger_sheet(workbook: Workbook, user: Any, campaign: Campaign) -> Any:
-    sheet = workbook.active
-    sheet.title = LEDGER_SHEET
-    for col, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=col, value=column.header)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="B3261E" if column.required else "6C757D")
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        sheet.column_dimensions[get_column_letter(col)].width = column.width
+def _example(user: Any, campaign: Campaign) -> dict[str, Any]:
     channel = Channel.objects.filter(campaign=campaign).first()
     aspect = Aspect.objects.filter(campaign=campaign).first()
     today = timezone.localdate()
-    example = {
+    return {
         "问题标题": EXAMPLE_MARK + _("窗口服务态度生硬，群众办事体验差"),
         "具体表现": _("本行为填写示例，导入时自动跳过；可删除或覆盖。"),
         "问题来源": channel.name if channel else "",
@@ -717,42 +710,24 @@ def _ledger_sheet(workbook: Workbook, user: Any, campaign: Campaign) -> Any:
         "发现日期": today,
         "整改时限": today + dt.timedelta(days=30),
     }
-    for col, header in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=2, column=col, value=example.get(header))
-        cell.font = Font(color="808080", italic=True)
-        if isinstance(cell.value, dt.date):
-            cell.number_format = "yyyy-mm-dd"
-    sheet.column_dimensions[get_column_letter(HEADERS.index("责任单位代码") + 1)].number_format = "@"
-    sheet.freeze_panes = "A2"
-    return sheet
 
 
-def _help_sheet(workbook: Workbook, campaign: Campaign) -> None:
-    sheet = workbook.create_sheet(_("填写说明"), 1)
-    sheet.append([_("列名"), _("是否必填"), _("填写说明")])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for column in COLUMNS:
-        sheet.append([column.header, _("必填") if column.required else _("选填"), str(column.help)])
-    sheet.append([])
-    for note in (
+def _notes(campaign: Campaign) -> tuple[str, ...]:
+    return (
         _("本模板适用于活动「{campaign}」，问题来源和问题方面的下拉选项取自该活动的设置。").format(campaign=campaign),
         _("第 1 行为表头，请勿修改；红色表头为必填列，灰色为选填列。"),
         _("问题标题以“{mark}”开头的行视为示例，导入时跳过。").format(mark=EXAMPLE_MARK),
         _("台账中任何一行有错误时，整个文件都不会导入；请按错误清单逐条修改后重新上传。"),
         _("同一责任单位下问题标题相同的问题视为重复，不会重复导入。"),
         _("整改措施不在导入时填写，请在问题认领后由责任领导制定。单个文件最多 {limit} 行。").format(limit=max_rows()),
-    ):
-        sheet.append([note])
-    sheet.column_dimensions["A"].width = 16
-    sheet.column_dimensions["B"].width = 10
-    sheet.column_dimensions["C"].width = 90
+    )
 
 
 def build_template(user: Any, campaign: Campaign, target: IO[bytes]) -> None:
     """The ledger template (导入模板) of a campaign: header, one example row, dropdowns and a sheet of help."""
-    workbook = Workbook()
-    sheet = _ledger_sheet(workbook, user, campaign)
-    _help_sheet(workbook, campaign)
-    _add_dropdowns(sheet, _options_sheet(workbook, campaign))
-    workbook.save(target)
+    book = Book()
+    sheet = template_sheet(book, LEDGER_SHEET, COLUMNS, _example(user, campaign), DATE_COLUMNS)
+    help_sheet(book, COLUMNS, _notes(campaign))
+    for validation in _dropdowns(_options_sheet(book, campaign)):
+        sheet.add_validation(validation)
+    book.save(target)

@@ -393,12 +393,12 @@ def report_progress(
             for upload, info in zip(uploads, checked, strict=True):
                 stored.append(_store_evidence(entry, actor, upload, info))
             _event(fresh, actor, EventKind.PROGRESS, note=entry.text[:200])
-            files = [{"name": masked_name(e.original_name), "sha256": e.sha256} for e in stored]
+            listed = [{"name": masked_name(e.original_name), "sha256": e.sha256} for e in stored]
             record(
                 Action.CREATE,
                 actor=actor,
                 obj=entry,
-                after={**snapshot(entry), "evidence": files},
+                after={**snapshot(entry), "evidence": listed},
                 detail=f"附件 {len(checked)} 个",
             )
     except BaseException:

@@ -22,11 +22,10 @@ from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.campaigns.models import Campaign
 from luoshi.campaigns.queries import get_visible_campaign_or_404, visible_campaigns
+from luoshi.core.downloads import download
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.jobs.exports import export_or_queue
 from luoshi.problems import exports, imports
-
-XLSX_TYPE = imports.XLSX["xlsx"]
 
 
 class LedgerUploadForm(forms.Form):
@@ -85,7 +84,7 @@ def ledger_template(request: HttpRequest) -> HttpResponseBase:
     imports.build_template(request.user, campaign, buffer)
     buffer.seek(0)
     filename = gettext("整改台账导入模板-{number}.xlsx").format(number=campaign.pk)
-    return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    return download(buffer, filename)
 
 
 @require_GET
@@ -116,4 +115,4 @@ def _export_now(user: Any, query: QueryDict) -> FileResponse:
         target.close()
         raise
     target.seek(0)
-    return FileResponse(target, as_attachment=True, filename=exports.download_name(), content_type=XLSX_TYPE)
+    return download(target, exports.download_name())

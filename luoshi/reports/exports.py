@@ -8,10 +8,6 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
@@ -19,21 +15,22 @@ from luoshi.audit.models import Action
 from luoshi.audit.services import record
 from luoshi.campaigns.models import Campaign
 from luoshi.core.errors import NotAllowed
+from luoshi.core.excel import Column, Kind, write_table
 from luoshi.reports.choices import Approx, Change
 from luoshi.reports.models import Figure
 
 SHEET_TITLE = gettext_lazy("报告数字")
 CHUNK = 2000
 COLUMNS = (
-    (gettext_lazy("单位"), 18),
-    (gettext_lazy("报告"), 30),
-    (gettext_lazy("主题"), 24),
-    (gettext_lazy("数值"), 12),
-    (gettext_lazy("上限"), 10),
-    (gettext_lazy("计量单位"), 9),
-    (gettext_lazy("约数"), 12),
-    (gettext_lazy("变化"), 7),
-    (gettext_lazy("原句"), 80),
+    Column(gettext_lazy("单位"), width=18),
+    Column(gettext_lazy("报告"), width=30),
+    Column(gettext_lazy("主题"), width=24),
+    Column(gettext_lazy("数值"), Kind.DECIMAL, 12),
+    Column(gettext_lazy("上限"), Kind.DECIMAL, 10),
+    Column(gettext_lazy("计量单位"), width=9),
+    Column(gettext_lazy("约数"), width=12),
+    Column(gettext_lazy("变化"), width=7),
+    Column(gettext_lazy("原句"), width=80),
 )
 VALUES = (
     "report__unit__name",
@@ -78,24 +75,8 @@ def export_rows(figures: QuerySet[Figure]) -> Iterator[tuple[Any, ...]]:
 
 
 def write_figures(figures: QuerySet[Figure], target: IO[bytes]) -> int:
-    """Write the figures to ``target`` as .xlsx (write-only mode); return how many rows were written."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(SHEET_TITLE))
-    for index, (_header, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header = []
-    for title, _width in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=str(title))
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="B3261E")
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for count, row in enumerate(export_rows(figures), start=1):  # noqa: B007
-        sheet.append(row)
-    workbook.save(target)
-    return count
+    """Write the figures to ``target`` as .xlsx (streamed); return how many rows were written."""
+    return write_table(target, SHEET_TITLE, COLUMNS, export_rows(figures))
 
 
 def export_for_user(user: Any, campaign: Campaign, target: IO[bytes]) -> int:

@@ -7,7 +7,7 @@ import tempfile
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from luoshi.access.scope import get_visible_or_404
 from luoshi.campaigns import services as campaign_services
 from luoshi.campaigns.models import Campaign
 from luoshi.campaigns.queries import get_visible_campaign_or_404, visible_campaigns
+from luoshi.core.downloads import download
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.core.pagination import Paginator
 from luoshi.orgs.models import Unit
@@ -30,7 +31,6 @@ from luoshi.reports.filters import ReportFilterSet
 from luoshi.reports.forms import FigureForm, RuleForm, UploadForm
 from luoshi.reports.models import ClaimRule, Figure, Report
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIGURE_FIELDS = ("value", "value_max", "unit", "approx", "change", "subject", "excluded")
 
 
@@ -175,7 +175,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
         raise
     target.seek(0)
     filename = _("报告数字-{campaign}-{date}.xlsx").format(campaign=campaign.pk, date=f"{timezone.localdate():%Y%m%d}")
-    return FileResponse(target, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    return download(target, filename)
 
 
 def _rules_page(request: HttpRequest, campaign: Campaign, form: RuleForm, status: int = 200) -> HttpResponse:

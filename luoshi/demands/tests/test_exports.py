@@ -12,10 +12,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from luoshi.audit.models import Action, AuditEvent
-from luoshi.demands.choices import DemandState
+from luoshi.demands.choices import DemandKind, DemandState
 from luoshi.demands.tests.lifecycle import NAME, PHONE, dispatched, received, signed
+from luoshi.demands.tests.public_helpers import categories
 from luoshi.jobs import exports as job_exports
 from luoshi.jobs.models import Job, JobStatus
+from luoshi.testing.twofactor import verified_login
 from luoshi.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +32,7 @@ def rows(response: Any) -> list[tuple[Any, ...]]:
 
 
 def export(client: Client, user: Any, **query: Any) -> Any:
-    client.force_login(user)
+    verified_login(client, user)
     return client.get(reverse("demands:export"), query)
 
 
@@ -112,7 +114,7 @@ def test_a_job_exports_with_its_owners_scope_and_filters(
     assert job.params["query"] == {"state": [DemandState.SIGNED]}
     table = rows(client.get(reverse("jobs:download", args=[job.pk])))
     assert sorted(r[0] for r in table[1:]) == sorted(d.number for d in working)
-    client.force_login(world.office_b)
+    verified_login(client, world.office_b)
     assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 404
 
 
@@ -129,3 +131,16 @@ def test_more_rows_than_a_sheet_holds_are_refused_with_the_count(
     assert "分批导出" in message
     assert not Job.objects.exists()
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_a_formula_filed_on_the_public_page_stays_text_in_the_offices_export(client: Client, world: World) -> None:
+    formula = '=HYPERLINK("http://evil.example","点我")'
+    form = {"kind": DemandKind.COMPLAINT, "category": categories()["交通"].pk, "title": formula, "address": "@SUM(1)"}
+    form |= {"content": "路口红绿灯坏了三天，早晚高峰很危险。", "citizen_name": NAME, "citizen_phone": PHONE}
+    filed = Client().post(reverse("public:file"), form)
+    assert filed.status_code == 302
+    table = rows(export(client, world.office_city))
+    text_cells = [cell for cell in table[1] if isinstance(cell, str)]
+    assert "'" + formula in text_cells
+    assert "'@SUM(1)" in text_cells
+    assert not any(cell.startswith(("=", "@")) for cell in text_cells)

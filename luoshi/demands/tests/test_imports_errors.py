@@ -175,3 +175,22 @@ def test_roles_other_than_dispatcher_and_office_may_not_import(world, username):
     with pytest.raises(PermissionDenied):
         run(world.users[username], [row()])
     assert not Demand.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "shown"),
+    [
+        ({"受理时间": "2999-01-01 08:00"}, "受理时间", "2999-01-01 08:00"),
+        ({"诉求类型": "表扬"}, "诉求类型", ""),  # the message quotes it already
+        ({"签收时间": "2026-03-02 08:59:00"}, "签收时间", "2026-03-02 08:59:00"),
+        ({"联系电话": "139 0000 1111 转 8"}, "联系电话", ""),  # personal data: the message says why without it
+        ({"联系人": "名" * 41}, "联系人", ""),
+        ({"诉求内容": "长" * 5001}, "诉求内容", ""),
+    ],
+)
+def test_a_row_error_shows_what_the_cell_held_unless_it_is_personal(world, changes, column, shown):
+    error = only_error(run(world.dispatcher_city, [row(**changes)]))
+    assert (error.column, error.value) == (column, shown)
+    if shown:
+        assert f"所填内容：「{shown}」" in str(error)
+    assert "0000 1111" not in str(error)

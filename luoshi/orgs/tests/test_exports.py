@@ -12,11 +12,12 @@ from luoshi.orgs.exports import export_units
 from luoshi.orgs.imports import HEADERS, import_units, template_workbook
 from luoshi.orgs.models import Unit
 from luoshi.orgs.tests.sheets import sheet_rows, xlsx_file
+from luoshi.testing.twofactor import verified_login
 
 
 def test_export_page_gives_visible_subtree_and_is_audited(client, world):
     Unit.objects.filter(pk=world.street_a.pk).update(member_count=7, leaders="=1+1")
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     response = client.get(reverse("orgs:export"), {"unit": world.district_a.pk})
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
@@ -24,7 +25,7 @@ def test_export_page_gives_visible_subtree_and_is_audited(client, world):
     assert rows == [
         HEADERS,
         ("D001", "东城区", "县市区", "C000", 0, None),
-        ("S001", "东城街道", "乡镇街道", "D001", 7, "=1+1"),
+        ("S001", "东城街道", "乡镇街道", "D001", 7, "'=1+1"),
     ]
     event = AuditEvent.objects.get(action=Action.EXPORT)
     assert (event.actor, event.object_id, (event.after or {})["count"]) == (
@@ -35,14 +36,14 @@ def test_export_page_gives_visible_subtree_and_is_audited(client, world):
 
 
 def test_export_without_unit_covers_the_whole_export_scope(client, world):
-    client.force_login(world.office_b)
+    verified_login(client, world.office_b)
     response = client.get(reverse("orgs:export"))
     rows = sheet_rows(b"".join(response.streaming_content))
     assert [r[0] for r in rows[1:]] == ["D002"]
 
 
 def test_export_needs_export_permission(client, world):
-    client.force_login(world.supervisor_a)
+    verified_login(client, world.supervisor_a)
     assert client.get(reverse("orgs:export"), {"unit": world.district_a.pk}).status_code == 403
     assert client.get(reverse("orgs:export")).status_code == 403
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
@@ -92,9 +93,9 @@ def test_filled_in_template_imports(world):
 
 
 def test_template_download_for_org_managers_only(client, world):
-    client.force_login(world.office_a)
+    verified_login(client, world.office_a)
     response = client.get(reverse("orgs:import_template"))
     assert response.status_code == 200
     assert sheet_rows(b"".join(response.streaming_content))[0] == HEADERS
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     assert client.get(reverse("orgs:import_template")).status_code == 403

@@ -14,12 +14,13 @@ from luoshi.orgs.jobs import IMPORT_KIND
 from luoshi.orgs.models import Unit
 from luoshi.orgs.tests.sheets import xlsx_upload
 from luoshi.testing.hostile_files import zip_bomb
+from luoshi.testing.twofactor import verified_login
 
 
 @pytest.fixture
 def post_import(client, django_capture_on_commit_callbacks):
     def post(user, upload):
-        client.force_login(user)
+        verified_login(client, user)
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(reverse("orgs:import"), {"file": upload})
 
@@ -50,9 +51,14 @@ def test_rows_with_errors_fail_the_job_with_a_table(post_import, world, client):
     job = Job.objects.get(kind=IMPORT_KIND)
     assert job.status == JobStatus.FAILED
     assert job.result == [
-        {"row": 2, "column": "单位名称", "message": "单位名称不能为空"},
-        {"row": 3, "column": "上级单位代码", "message": "上级单位「西城区（D002）」不在您的组织管理范围内"},
-        {"row": 3, "column": "成员数", "message": "成员数应为不小于 0 的整数，实际为「很多」"},
+        {"row": 2, "column": "单位名称", "message": "单位名称不能为空", "value": ""},
+        {
+            "row": 3,
+            "column": "上级单位代码",
+            "message": "上级单位「西城区（D002）」不在您的组织管理范围内",
+            "value": "",
+        },
+        {"row": 3, "column": "成员数", "message": "成员数应为不小于 0 的整数，实际为「很多」", "value": ""},
     ]
     assert not Unit.objects.filter(code__in=["V1", "V2"]).exists()
     html = client.get(response["Location"]).content.decode()
@@ -86,7 +92,7 @@ def test_file_over_the_size_limit_is_refused(post_import, world, settings):
 
 
 def test_import_page_is_for_org_managers(client, world):
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     assert client.get(reverse("orgs:import")).status_code == 403
     response = client.post(reverse("orgs:import"), {"file": xlsx_upload([["V1", "一村", "村社区", "S001", 1, ""]])})
     assert response.status_code == 403

@@ -23,6 +23,7 @@ from luoshi.problems.imports import HEADERS, LedgerRejected, RowError, import_le
 from luoshi.problems.models import Problem, ProblemClass, ProblemEvent
 from luoshi.testing.hostile_files import zip_bomb
 from luoshi.testing.problems import new_problem
+from luoshi.testing.twofactor import verified_login
 from luoshi.testing.world import World
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,7 +82,7 @@ def test_import_files_every_row_with_timeline_and_audit(world, client):
             所属类别="窗口服务类",
         ),
     ]
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     response = client.post(reverse("ledger:index"), {"campaign": world.campaign.pk, "file": ledger(rows)})
     assert response.status_code == 302
     assert response.url == reverse("problems:list") + f"?campaign={world.campaign.pk}"
@@ -134,6 +135,24 @@ def test_each_row_error_names_row_and_column_and_writes_nothing(world, values, c
     errors = rejected(world, [row(world, 问题标题="第一行没有问题"), row(world, **values)])
     assert [(e.row, e.column) for e in errors] == [(3, column)]
     assert fragment in errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("values", "column", "shown"),
+    [
+        ({"整改时限": "2026/2/1"}, "整改时限", "2026/2/1"),
+        ({"问题标题": "长" * 201}, "问题标题", "长" * 40 + "…"),
+        ({"问题来源": "道听途说"}, "问题来源", ""),  # quoted by the message already
+    ],
+)
+def test_a_row_error_shows_what_the_cell_held(world, client, values, column, shown):
+    errors = rejected(world, [row(world, **values)])
+    assert [(e.column, e.value) for e in errors] == [(column, shown)]
+    verified_login(client, world.liaison_a)
+    response = client.post(
+        reverse("ledger:index"), {"campaign": world.campaign.pk, "file": ledger([row(world, **values)])}
+    )
+    assert (f"所填内容：「{shown}」" in response.content.decode()) is bool(shown)
 
 
 def test_all_errors_of_all_rows_are_collected(world):
@@ -200,7 +219,7 @@ def test_empty_ledger_is_refused(world):
 def test_user_without_import_permission_cannot_import(world, client):
     with pytest.raises(NotAllowed):
         import_ledger(world.leader_a, world.campaign, ledger([row(world)]), "台账.xlsx")
-    client.force_login(world.leader_a)
+    verified_login(client, world.leader_a)
     assert client.get(reverse("ledger:index")).status_code == 403
     response = client.post(reverse("ledger:index"), {"campaign": world.campaign.pk, "file": ledger([row(world)])})
     assert response.status_code == 403
@@ -229,7 +248,7 @@ def test_dates_are_read_from_excel_dates_and_chinese_text(value, expected):
 
 
 def test_page_shows_the_error_table_and_writes_nothing(world, client):
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     rows = [row(world), row(world, 问题标题="第二个问题", 问题方面="不存在的方面")]
     response = client.post(reverse("ledger:index"), {"campaign": world.campaign.pk, "file": ledger(rows)})
     assert response.status_code == 200
@@ -242,7 +261,7 @@ def test_page_shows_the_error_table_and_writes_nothing(world, client):
 
 
 def test_page_refuses_a_file_that_is_not_xlsx(world, client):
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     fake = SimpleUploadedFile("台账.xlsx", b"%PDF-1.4 not a spreadsheet", content_type=XLSX)
     csv = SimpleUploadedFile("台账.csv", "问题标题\n排队".encode(), content_type="text/csv")
     for upload, message in ((fake, "内容与扩展名 .xlsx 不符"), (csv, "只接受：xlsx")):
@@ -254,7 +273,7 @@ def test_page_refuses_a_file_that_is_not_xlsx(world, client):
 
 def test_page_refuses_a_file_over_the_size_limit(world, client, settings):
     settings.LUOSHI_LEDGER_MAX_BYTES = 1024
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     response = client.post(reverse("ledger:index"), {"campaign": world.campaign.pk, "file": ledger([row(world)])})
     assert "超过上限" in response.content.decode()
     assert not Problem.objects.exists()
@@ -264,7 +283,7 @@ def test_campaign_chooser_offers_only_visible_campaigns(world, client):
     hidden = Campaign.objects.create(
         name="西城专项整治", unit=world.district_b, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31)
     )
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     page = client.get(reverse("ledger:index")).content.decode()
     assert "测试主题教育" in page
     assert "西城专项整治" not in page
@@ -276,7 +295,7 @@ def test_campaign_chooser_offers_only_visible_campaigns(world, client):
 
 def test_large_ledger_runs_as_a_job_and_reports_success(world, client, settings, django_capture_on_commit_callbacks):
     settings.LUOSHI_LEDGER_INLINE_BYTES = 0
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     rows = [row(world, 问题标题=f"问题{i}") for i in range(30)]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("ledger:index"), {"campaign": world.campaign.pk, "file": ledger(rows)})
@@ -296,7 +315,7 @@ def test_large_ledger_with_errors_fails_the_job_with_row_errors(
     world, client, settings, django_capture_on_commit_callbacks
 ):
     settings.LUOSHI_LEDGER_INLINE_BYTES = 0
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     rows = [row(world, 问题标题="好问题"), row(world, 问题标题="坏问题", 责任单位代码="D002")]
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("ledger:index"), {"campaign": world.campaign.pk, "file": ledger(rows)})
@@ -304,7 +323,7 @@ def test_large_ledger_with_errors_fails_the_job_with_row_errors(
     assert job.status == JobStatus.FAILED
     errors = job.result or []
     assert [(e["row"], e["column"]) for e in errors] == [(3, "责任单位代码")]
-    assert set(errors[0]) == {"row", "column", "message"}
+    assert set(errors[0]) == {"row", "column", "message", "value"}
     assert "不在您可登记问题的范围内" in errors[0]["message"]
     assert not Problem.objects.exists()
     assert not default_storage.exists(job.params["path"])
@@ -316,7 +335,7 @@ def test_large_ledger_with_errors_fails_the_job_with_row_errors(
 def test_template_has_headers_dropdowns_and_help_and_imports_once_filled(
     world, client, django_capture_on_commit_callbacks
 ):
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     response = client.get(reverse("ledger:template"), {"campaign": world.campaign.pk})
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
@@ -349,7 +368,7 @@ def test_template_of_an_invisible_campaign_is_404(world, client):
     hidden = Campaign.objects.create(
         name="西城专项整治", unit=world.district_b, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31)
     )
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     assert client.get(reverse("ledger:template"), {"campaign": hidden.pk}).status_code == 404
     assert client.get(reverse("ledger:template"), {"campaign": "x"}).status_code == 404
 
@@ -381,7 +400,7 @@ def test_error_list_is_capped_but_counts_every_error(world, monkeypatch):
 
 
 def test_page_refuses_a_zip_bomb_xlsx(world, client):
-    client.force_login(world.liaison_a)
+    verified_login(client, world.liaison_a)
     response = client.post(reverse("ledger:index"), {"campaign": world.campaign.pk, "file": zip_bomb("台账.xlsx")})
     assert response.status_code == 200
     assert "文件「台账.xlsx」解压后过大" in response.content.decode()
