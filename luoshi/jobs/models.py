@@ -28,6 +28,12 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    body = models.CharField(_("任务函数"), max_length=200, blank=True)
+    atomic = models.BooleanField(_("整体在一个事务中运行"), default=True)
+    retry_safe = models.BooleanField(_("中断后可重新排队"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("已运行次数"), default=0)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    worker = models.CharField(_("后台任务进程"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["-id"]

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
 from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from luoshi.jobs.models import Job, JobStatus
@@ -21,6 +26,63 @@ PROGRESS_SECONDS = 24 * 3600
 
 def progress_key(job_id: int) -> str:
     return f"luoshi:job-progress:{job_id}"
+
+
+def beat_key(job_id: int) -> str:
+    return f"luoshi:job-beat:{job_id}"
+
+
+def worker_id() -> str:
+    """Who runs a job: ``host:pid`` of this process."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:120]
+
+
+def heartbeat_seconds() -> float:
+    return float(settings.LUOSHI_JOB_HEARTBEAT_SECONDS)
+
+
+class Heartbeat:
+    """Beats for a running job in a background thread every ``LUOSHI_JOB_HEARTBEAT_SECONDS``.
+
+    A body may sit in one long query, so the beat cannot come from its progress calls. Each beat goes to
+    the shared cache (never blocked by the body's transaction) and to ``Job.heartbeat_at`` on the
+    thread's own connection, giving up at once when the row or the SQLite database is locked.
+    """
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"job-{job_id}-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        cache.set(beat_key(self.job_id), timezone.now().timestamp(), PROGRESS_SECONDS)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        cache.delete(beat_key(self.job_id))
+
+    def _run(self) -> None:
+        try:
+            while not self.stopped.wait(heartbeat_seconds()):
+                self.beat()
+        finally:
+            connections.close_all()
+
+    def beat(self) -> None:
+        now = timezone.now()
+        cache.set(beat_key(self.job_id), now.timestamp(), PROGRESS_SECONDS)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("SET LOCAL lock_timeout = '500ms'")
+                else:
+                    cursor.execute("PRAGMA busy_timeout = 200")
+                Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(heartbeat_at=now)
+        except DatabaseError:
+            logger.debug("job %s: heartbeat kept in the cache only (database busy)", self.job_id)
 
 
 def live_progress(job: Job) -> Job:
@@ -71,17 +133,33 @@ def create_job(name: str, kind: str, owner: Any = None, params: dict[str, Any] |
     return Job.objects.create(name=name, kind=kind, owner=owner if owner and owner.pk else None, params=params or {})
 
 
+def claim(job: Job) -> bool:
+    """Mark a pending ``job`` running in this process; False when it is not pending any more (it ran, or
+    a sweep ended it)."""
+    now, worker = timezone.now(), worker_id()
+    claimed = Job.objects.filter(pk=job.pk, status=JobStatus.PENDING).update(
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, worker=worker, attempts=F("attempts") + 1
+    )
+    if claimed:
+        job.status, job.started_at, job.heartbeat_at, job.worker = JobStatus.RUNNING, now, now, worker
+        job.attempts += 1
+    return bool(claimed)
+
+
 def run_job(job: Job, body: JobBody, *, atomic: bool = True) -> Job:
-    """Run ``body`` now, recording status, progress, result and errors on ``job``.
+    """Run ``body`` now, recording status, progress, result and errors on ``job``; a job that is not
+    pending any more is left as it is.
 
     With ``atomic`` the body runs in one transaction, so its progress shows only at the end; a body
     that keeps its writes in its own transaction passes ``atomic=False`` so progress shows as it goes.
+    While the body runs, a ``Heartbeat`` tells the sweep (``luoshi.jobs.services``) that its worker lives.
     """
-    job.status, job.started_at = JobStatus.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    if not claim(job):
+        logger.warning("job %s is %s, not run again", job.pk, job.status)
+        return job
     ctx = JobContext(job)
     try:
-        with transaction.atomic() if atomic else nullcontext():
+        with Heartbeat(job.pk), transaction.atomic() if atomic else nullcontext():
             result = body(ctx)
     except JobFailed as exc:
         job.status, job.result, job.log = JobStatus.FAILED, exc.result, job.log + f"失败：{exc}\n"

@@ -10,16 +10,19 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from luoshi.core.downloads import download
 from luoshi.core.pagination import Paginator
-from luoshi.jobs.exports import XLSX_TYPE, export_file
+from luoshi.jobs.exports import export_file
 from luoshi.jobs.models import Job, JobStatus
 from luoshi.jobs.runner import live_progress
+from luoshi.jobs.services import recover_job
 
 ERRORS_SHOWN = 500
 
 
 def _own_job(request: HttpRequest, pk: int) -> Job:
-    return live_progress(get_object_or_404(Job, pk=pk, owner_id=request.user.pk))
+    """The viewer's job, ended or requeued first if its worker died (the sweep of ``recover_job``)."""
+    return live_progress(recover_job(get_object_or_404(Job, pk=pk, owner_id=request.user.pk)))
 
 
 def status_context(job: Job) -> dict[str, Any]:
@@ -68,4 +71,4 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     if found is None:
         raise Http404
     stored, name = found
-    return FileResponse(default_storage.open(stored, "rb"), as_attachment=True, filename=name, content_type=XLSX_TYPE)
+    return download(default_storage.open(stored, "rb"), name)
