@@ -376,6 +376,8 @@ class RowChecker:
         try:
             degrees = Decimal(value).quantize(SIX_PLACES)
         except (InvalidOperation, ValueError):
+            degrees = None
+        if degrees is None or not degrees.is_finite():
             self.fail(row, column, _("「{value}」不是有效的{column}。").format(value=value[:20], column=column))
             return None
         if not -limit <= degrees <= limit:

@@ -186,6 +186,8 @@ def _check_place(address: str, latitude: Any, longitude: Any) -> tuple[str, Deci
         )
     except ArithmeticError as exc:
         raise RuleViolation(_("经纬度格式不对。")) from exc
+    if not (lat.is_finite() and lon.is_finite()):
+        raise RuleViolation(_("经纬度格式不对。"))
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise RuleViolation(_("经纬度超出范围。"))
     return address, lat, lon
