@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
 from django.db import connection
@@ -11,6 +9,7 @@ from django.db import connection
 from luoshi.audit.models import Action, AuditEvent, ChainHead
 from luoshi.audit.services import chain_report, record, verify_chain
 from luoshi.core.errors import RuleViolation
+from luoshi.testing.concurrency import SharedDatabase
 
 pytestmark = pytest.mark.django_db
 
@@ -102,28 +101,16 @@ def test_head_tracks_the_last_record(chain: list[int]) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_keep_one_unbroken_chain() -> None:
     """Appends from several connections serialise on the ChainHead row: no gap, no fork."""
-    if connection.vendor == "sqlite":
-        pytest.skip("the in-memory SQLite test database is shared by threads without real row locks")
-    errors: list[Exception] = []
 
     def append(worker: int) -> None:
-        try:
-            for i in range(15):
-                record(Action.UPDATE, object_type="test.thing", object_id=f"{worker}-{i}")
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        for i in range(15):
+            record(Action.UPDATE, object_type="test.thing", object_id=f"{worker}-{i}")
 
-    threads = [threading.Thread(target=append, args=(w,)) for w in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    assert AuditEvent.objects.count() == 60
-    assert sorted(AuditEvent.objects.values_list("seq", flat=True)) == list(range(1, 61))
-    assert verify_chain() is None
+    shared = SharedDatabase()
+    shared.run(append, 4)
+    seqs = shared.read(lambda: sorted(AuditEvent.objects.values_list("seq", flat=True)))
+    assert seqs == list(range(1, 61))
+    assert shared.read(verify_chain) is None
 
 
 def test_a_walk_with_a_time_budget_says_it_stopped_early() -> None:
