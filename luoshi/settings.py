@@ -8,10 +8,12 @@ LUOSHI_AUDIT_KEY (64 hex digits), LUOSHI_AUDIT_OLD_KEYS (retired audit keys, com
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,36 +28,32 @@ def env_bool(name: str, default: bool) -> bool:
 
 DATA_DIR = Path(os.environ.get("LUOSHI_DATA_DIR", BASE_DIR / "var"))
 DEBUG = env_bool("LUOSHI_DEBUG", False)
-SECRET_KEY = os.environ.get("LUOSHI_SECRET_KEY", "")
-if not SECRET_KEY:
-    key_file = DATA_DIR / "secret_key"
-    if key_file.exists():
-        SECRET_KEY = key_file.read_text().strip()
-    else:
-        from django.core.management.utils import get_random_secret_key
 
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        SECRET_KEY = get_random_secret_key()
-        key_file.write_text(SECRET_KEY)
-        key_file.chmod(0o600)
 
-LUOSHI_PII_KEY = os.environ.get("LUOSHI_PII_KEY", "")
-if not LUOSHI_PII_KEY:
-    pii_key_file = DATA_DIR / "pii_key"
-    if not pii_key_file.exists():
+def key_setting(variable: str, file_name: str, make: Callable[[], str]) -> str:
+    """A key from the environment, else from its file in DATA_DIR, made there (mode 0600) the first time."""
+    value = os.environ.get(variable, "")
+    if value:
+        return value
+    key_file = DATA_DIR / file_name
+    if not key_file.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        pii_key_file.write_text(os.urandom(32).hex())
-        pii_key_file.chmod(0o600)
-    LUOSHI_PII_KEY = pii_key_file.read_text().strip()
+        try:  # created readable by its owner only, and by one process only
+            with os.fdopen(os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+                out.write(make())
+        except FileExistsError:
+            pass
+    return key_file.read_text().strip()
 
-LUOSHI_AUDIT_KEY = os.environ.get("LUOSHI_AUDIT_KEY", "")  # docs/audit.md: keys the audit chain, never in the DB
-if not LUOSHI_AUDIT_KEY:
-    audit_key_file = DATA_DIR / "audit_key"
-    if not audit_key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        audit_key_file.write_text(os.urandom(32).hex())
-        audit_key_file.chmod(0o600)
-    LUOSHI_AUDIT_KEY = audit_key_file.read_text().strip()
+
+def _random_hex() -> str:
+    return os.urandom(32).hex()
+
+
+SECRET_KEY = key_setting("LUOSHI_SECRET_KEY", "secret_key", get_random_secret_key)
+LUOSHI_PII_KEY = key_setting("LUOSHI_PII_KEY", "pii_key", _random_hex)
+# docs/audit.md: keys the audit chain, never in the database.
+LUOSHI_AUDIT_KEY = key_setting("LUOSHI_AUDIT_KEY", "audit_key", _random_hex)
 LUOSHI_AUDIT_OLD_KEYS = [k for k in os.environ.get("LUOSHI_AUDIT_OLD_KEYS", "").replace(",", " ").split() if k]
 
 ALLOWED_HOSTS = [h for h in os.environ.get("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
