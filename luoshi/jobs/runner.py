@@ -111,8 +111,12 @@ class JobContext:
             self.job.log += message + "\n"
             fields.append("log")
         cache.set(progress_key(self.job.pk), (self.job.progress, self.job.log), PROGRESS_SECONDS)
-        if not connection.in_atomic_block:
+        if connection.in_atomic_block:
+            return
+        try:
             Job.objects.filter(pk=self.job.pk).update(**{f: getattr(self.job, f) for f in fields})
+        except DatabaseError:  # SQLite: a body reading rows holds a snapshot another writer has passed
+            logger.debug("job %s: progress kept in the cache only (database busy)", self.job.pk)
 
     def log(self, message: str) -> None:
         self.progress(self.job.progress, message)
@@ -169,6 +173,17 @@ def run_job(job: Job, body: JobBody, *, atomic: bool = True) -> Job:
     else:
         job.status, job.progress, job.result = JobStatus.SUCCEEDED, 100, result
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "progress", "result", "log", "finished_at"])
+    _save_final(job)
     cache.delete(progress_key(job.pk))
     return job
+
+
+def _save_final(job: Job) -> None:
+    """Write the job's end; a snapshot the body left open (SQLite keeps it while a read is unfinished) cannot
+    write, so on a database error the connection starts afresh once."""
+    fields = ["status", "progress", "result", "log", "finished_at"]
+    try:
+        job.save(update_fields=fields)
+    except DatabaseError:
+        connection.close()
+        job.save(update_fields=fields)

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,6 +91,13 @@ def _interrupted_reason(job: Job) -> str:
     return _("后台任务进程意外中止，任务未完成；未提交的写入已回滚。请检查结果后重新发起。")
 
 
+def _discard_upload(job: Job) -> None:
+    """The file a failed job was queued with (``tasks.queue_upload``) goes at once: it may hold personal data."""
+    stored = (job.params or {}).get("file")
+    if stored:
+        default_storage.delete(stored)
+
+
 def _requeue_or_fail(job: Job, reason: str) -> Job:
     """End ``job`` (as it was read) once: requeue an export that may run again, fail anything else with
     ``reason``. A job that changed meanwhile (it finished, another sweep took it) is left alone."""
@@ -105,8 +113,8 @@ def _requeue_or_fail(job: Job, reason: str) -> Job:
                 Job.objects.filter(pk=job.pk).update(
                     status=JobStatus.FAILED, finished_at=now, result={"message": str(exc)}, log=job.log + note + "\n"
                 )
-    else:
-        same.update(status=JobStatus.FAILED, finished_at=now, result={"message": reason}, log=job.log + reason + "\n")
+    elif same.update(status=JobStatus.FAILED, finished_at=now, result={"message": reason}, log=job.log + reason + "\n"):
+        _discard_upload(job)
     cache.delete_many([beat_key(job.pk)])
     return Job.objects.get(pk=job.pk)
 
