@@ -542,13 +542,19 @@ def assign_role(actor: Any, user: User, role: str, unit: Unit) -> RoleAssignment
     if user.pk == actor.pk:
         raise NotAllowed(_("不能给自己授予角色（三权分立）。"))
     _require_unit(actor, unit, _("不能在您管理范围之外的单位授予角色。"))
+    from luoshi.accounts.twofactor import requires_two_factor
+
     with transaction.atomic():
         fresh = _locked_user(user)
         if not visible_users(actor).filter(pk=fresh.pk).exists():
             raise NotAllowed(_("该账号不在您的管理范围内。"))
         _check_separation(fresh, role, unit)
+        needed_before = requires_two_factor(fresh)
         assignment = RoleAssignment.objects.create(user=fresh, role=role, unit=unit)
         record_change(actor, assignment, None, detail="授予角色")
+        scope.forget(fresh)
+        if not needed_before and requires_two_factor(fresh):  # its token was issued without a second factor
+            revoke_token(fresh, actor=actor, detail="授予须双因素认证的角色时注销 API 令牌")
     scope.forget(user)
     return assignment
 

@@ -143,3 +143,29 @@ def test_concurrent_wrong_passwords_check_exactly_the_allowed_attempts(settings:
     assert (user.failed_logins, user.is_locked) == (settings.LUOSHI_LOGIN_MAX_FAILURES, True)
     checked = shared.read(lambda: AuditEvent.objects.filter(detail__startswith="密码错误（连续第").count())
     assert checked == settings.LUOSHI_LOGIN_MAX_FAILURES
+
+
+@pytest.mark.django_db
+def test_gaining_a_role_that_needs_two_factor_login_revokes_the_token(world: World) -> None:
+    from luoshi.access.roles import Role
+
+    key = Token.objects.create(user=world.nobody).key
+    services.assign_role(world.secadmin, world.nobody, Role.LIAISON, world.district_b)
+    assert api_status(key) == 200  # a role without the second factor keeps it
+    services.assign_role(world.secadmin, world.nobody, Role.OFFICE, world.city)  # the office of a top-level unit
+    assert not Token.objects.filter(user=world.nobody).exists()
+    assert AuditEvent.objects.filter(detail="授予须双因素认证的角色时注销 API 令牌").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_upgrade_revokes_tokens_issued_before_two_factor_login(world: World) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    upgrade = import_module("luoshi.accounts.migrations.0003_tokens_only_after_second_factor")
+    for user in (world.secadmin, world.auditor, world.office_city, world.office_a, world.liaison_a):
+        Token.objects.create(user=user)
+    upgrade.revoke_tokens(apps, None)
+    kept = set(Token.objects.values_list("user__username", flat=True))
+    assert kept == {world.office_a.username, world.liaison_a.username}
