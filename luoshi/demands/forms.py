@@ -8,10 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.roles import Perm
+from luoshi.core.forms import StyledForm, model_field
 from luoshi.demands import queries
 from luoshi.demands.choices import Outcome, Satisfaction
+from luoshi.orgs.forms import unit_options
 from luoshi.orgs.models import Unit
-from luoshi.problems.forms import StyledForm, model_field, unit_options
 from luoshi.problems.models import Problem
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})

@@ -13,8 +13,8 @@ from luoshi.access.roles import Perm
 from luoshi.demands import services, workflow
 from luoshi.demands.choices import Satisfaction
 from luoshi.demands.models import Demand, DemandExtension
+from luoshi.orgs import queries as org_queries
 from luoshi.orgs.models import Unit
-from luoshi.problems import queries as problem_queries
 
 LIST_RELATED = ("channel", "category", "handling_unit", "dispatcher_unit", "company", "project")
 DETAIL_RELATED = (*LIST_RELATED, "problem")
@@ -38,7 +38,7 @@ def pending_extension(demand: Demand) -> DemandExtension | None:
 def dispatch_units(user: Any, text: str = "") -> list[Unit]:
     """Units a dispatcher may send a ticket to, searched by name or code, short enough for one select."""
     if not text:
-        return problem_queries.unit_shortlist(user, Perm.DISPATCH_DEMAND, limit=UNIT_OPTIONS_LIMIT)
+        return org_queries.unit_shortlist(user, Perm.DISPATCH_DEMAND, limit=UNIT_OPTIONS_LIMIT)
     units = Unit.objects.visible_to(user, Perm.DISPATCH_DEMAND).order_by("path")
     return list(units.filter(Q(name__icontains=text) | Q(code__iexact=text))[:UNIT_OPTIONS_LIMIT])
 

@@ -22,6 +22,7 @@ from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.core.actions import ObjectActionView
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.forms import model_field, plain_options
 from luoshi.core.pagination import Paginator
 from luoshi.demands import exports, queries, services
 from luoshi.demands import forms as dforms
@@ -30,6 +31,8 @@ from luoshi.demands.filters import DemandFilterSet
 from luoshi.demands.imports import importer_tops
 from luoshi.demands.models import Demand, DemandExtension
 from luoshi.jobs.exports import export_or_queue
+from luoshi.orgs import queries as org_queries
+from luoshi.orgs.forms import unit_options
 from luoshi.problems import forms as pforms
 from luoshi.problems import queries as problem_queries
 from luoshi.problems import services as problem_services
@@ -49,12 +52,12 @@ def _short_options(form: forms.Form, user: Any) -> None:
     the chosen one is always kept. The filter still accepts anything in scope."""
     chosen = getattr(form, "cleaned_data", {})
     every = _("全部")
-    shortlist = problem_queries.unit_shortlist(user, Perm.VIEW_DEMANDS)
-    _set_options(form, "unit", pforms.unit_options(shortlist, [chosen.get("unit")], every))
+    shortlist = org_queries.unit_shortlist(user, Perm.VIEW_DEMANDS)
+    _set_options(form, "unit", unit_options(shortlist, [chosen.get("unit")], every))
     for name in ("company", "project"):
-        queryset = pforms.model_field(form, name).queryset
+        queryset = model_field(form, name).queryset
         shown = list(queryset[:OPTIONS_LIMIT]) if queryset is not None else []
-        _set_options(form, name, pforms.plain_options(shown, chosen.get(name), every))
+        _set_options(form, name, plain_options(shown, chosen.get(name), every))
 
 
 def _set_options(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) -> None:

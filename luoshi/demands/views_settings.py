@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.forms import StyledForm
 from luoshi.demands import rates, services
 from luoshi.demands.models import DemandRateConfig
-from luoshi.problems.forms import StyledForm
 
 PART_SUFFIX = {
     "weights": gettext_lazy("权重"),

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.errors import RuleViolation
+from luoshi.core.forms import EMPTY
 from luoshi.core.uploads import CheckedUpload, check_upload
 from luoshi.orgs.imports import XLSX_ONLY
-from luoshi.orgs.models import UnitKind
+from luoshi.orgs.models import Unit, UnitKind
 
 
 class StyledForm(forms.Form):
@@ -60,3 +62,18 @@ class ImportForm(StyledForm):
         except RuleViolation as exc:
             raise forms.ValidationError(str(exc)) from exc
         return upload
+
+
+def unit_label(unit: Unit, base_level: int) -> str:
+    return "\u3000" * max(0, unit.level - base_level) + unit.name
+
+
+def unit_options(
+    units: Sequence[Unit], selected: Iterable[Unit | None] = (), empty: Any = EMPTY
+) -> list[tuple[Any, Any]]:
+    """Select options indented by level; the selected units are kept even when not in the shortlist."""
+    listed = list(units)
+    known = {u.pk for u in listed}
+    listed += [u for u in selected if u is not None and u.pk not in known]
+    base = min((u.level for u in listed), default=1)
+    return [("", empty), *((u.pk, unit_label(u, base)) for u in listed)]

@@ -105,3 +105,22 @@ def visible_subtree(user: Any, perm: str, unit: Unit | None = None) -> QuerySet[
     """Units ``user`` holds ``perm`` on, limited to ``unit``'s subtree when given, in path order."""
     units = Unit.objects.subtree(unit) if unit is not None else Unit.objects.all()
     return units.visible_to(user, perm).order_by("path")
+
+
+def units_for(user: Any, perm: str, within: Unit | None = None) -> QuerySet[Unit]:
+    """Units the user holds ``perm`` on, inside ``within``'s subtree when one is given."""
+    units = Unit.objects.visible_to(user, perm)
+    if within is not None:
+        units = units.filter(paths.subtree_q(within.path, "path"))
+    return units
+
+
+def unit_shortlist(user: Any, perm: str, within: Unit | None = None, limit: int = 300) -> list[Unit]:
+    """The first levels of the user's units, for a select box; deeper units are found by search."""
+    tops = scope.scope_paths(user, perm)
+    if not tops:
+        return []
+    base = min(paths.depth(top) for top in tops)
+    if within is not None:
+        base = max(base, paths.depth(within.path))
+    return list(units_for(user, perm, within).filter(level__lte=base + 2).order_by("path")[:limit])

@@ -2,100 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.roles import Perm
 from luoshi.campaigns.models import Campaign
+from luoshi.core.forms import DateInput, MultipleFileField, StyledForm, model_field, plain_options, set_choices
+from luoshi.orgs.forms import unit_options
 from luoshi.orgs.models import Unit
 from luoshi.problems import queries
 from luoshi.problems.choices import Kind, Severity
 from luoshi.problems.models import Problem
 
 LEADER_OPTIONS_LIMIT = 300
-EMPTY = _("请选择")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several evidence files (佐证材料) in one field; each is checked by the service before storing."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
-def unit_label(unit: Unit, base_level: int) -> str:
-    return "\u3000" * max(0, unit.level - base_level) + unit.name
-
-
-def unit_options(
-    units: Sequence[Unit], selected: Iterable[Unit | None] = (), empty: Any = EMPTY
-) -> list[tuple[Any, Any]]:
-    """Select options indented by level; the selected units are kept even when not in the shortlist."""
-    listed = list(units)
-    known = {u.pk for u in listed}
-    listed += [u for u in selected if u is not None and u.pk not in known]
-    base = min((u.level for u in listed), default=1)
-    return [("", empty), *((u.pk, unit_label(u, base)) for u in listed)]
-
-
-def model_field(form: forms.Form, name: str) -> forms.ModelChoiceField:
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    return field
-
-
-def set_choices(form: forms.Form, name: str, queryset: Any, shown: list[tuple[Any, Any]]) -> None:
-    """Accept anything in ``queryset`` but render only ``shown`` (a long org tree is found by search instead)."""
-    field = model_field(form, name)
-    field.queryset = queryset
-    field.widget.choices = shown
-
-
-def plain_options(objects: Iterable[Any], selected: Any = None, empty: Any = EMPTY) -> list[tuple[Any, Any]]:
-    listed = list(objects)
-    if selected is not None and selected not in listed:
-        listed.append(selected)
-    return [("", empty), *((o.pk, str(o)) for o in listed)]
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
-            if isinstance(field, forms.ModelChoiceField):
-                field.empty_label = EMPTY
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 class ProblemForm(StyledForm):

@@ -21,6 +21,7 @@ from luoshi.access.roles import Perm, Role
 from luoshi.campaigns import queries as campaign_queries
 from luoshi.campaigns.models import Aspect, Campaign, Channel
 from luoshi.core import paths
+from luoshi.orgs import queries as org_queries
 from luoshi.orgs.models import Unit
 from luoshi.problems.choices import Light, State
 from luoshi.problems.models import Problem, ProblemClass
@@ -55,21 +56,12 @@ def leader_candidates(user: Any, perm: str = Perm.VIEW, include: int | None = No
 
 def units_for(user: Any, perm: str, campaign: Campaign | None = None) -> QuerySet[Unit]:
     """Units the user holds ``perm`` on, inside the campaign's org subtree when one is given."""
-    units = Unit.objects.visible_to(user, perm)
-    if campaign is not None:
-        units = units.filter(paths.subtree_q(campaign.unit.path, "path"))
-    return units
+    return org_queries.units_for(user, perm, campaign.unit if campaign is not None else None)
 
 
 def unit_shortlist(user: Any, perm: str, campaign: Campaign | None = None, limit: int = 300) -> list[Unit]:
-    """The first levels of the user's units, for a select box; deeper units are found by search."""
-    tops = scope.scope_paths(user, perm)
-    if not tops:
-        return []
-    base = min(paths.depth(top) for top in tops)
-    if campaign is not None:
-        base = max(base, paths.depth(campaign.unit.path))
-    return list(units_for(user, perm, campaign).filter(level__lte=base + 2).order_by("path")[:limit])
+    """The first levels of the user's units (inside the campaign's subtree), for a select box."""
+    return org_queries.unit_shortlist(user, perm, campaign.unit if campaign is not None else None, limit)
 
 
 def visible_classes(user: Any, campaign: Campaign | None = None, include: int | None = None) -> QuerySet[ProblemClass]:

@@ -24,7 +24,9 @@ from luoshi.campaigns import queries as campaign_queries
 from luoshi.campaigns.models import Campaign
 from luoshi.core.actions import ObjectActionView
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.forms import EMPTY, model_field, plain_options
 from luoshi.core.pagination import Paginator
+from luoshi.orgs.forms import unit_options
 from luoshi.orgs.models import Unit
 from luoshi.problems import forms as pforms
 from luoshi.problems import queries, services, workflow
@@ -161,11 +163,11 @@ def _filter_options(form: forms.Form, user: Any) -> None:
         labelled = [(o.pk, f"{o.campaign} · {o}" if several else str(o)) for o in items]
         _set_widget_choices(form, name, [("", every), *labelled])
     shortlist = queries.unit_shortlist(user, Perm.VIEW)
-    _set_widget_choices(form, "unit", pforms.unit_options(shortlist, [chosen.get("unit")], every))
+    _set_widget_choices(form, "unit", unit_options(shortlist, [chosen.get("unit")], every))
     leaders = queries.leader_candidates(user)[: pforms.LEADER_OPTIONS_LIMIT]
-    _set_widget_choices(form, "leader", pforms.plain_options(leaders, chosen.get("leader"), every))
+    _set_widget_choices(form, "leader", plain_options(leaders, chosen.get("leader"), every))
     for name in ("campaign", "problem_class"):
-        pforms.model_field(form, name).empty_label = every
+        model_field(form, name).empty_label = every
     _set_widget_choices(form, "kind", [("", every), *Kind.choices])
     _set_widget_choices(form, "severity", [("", every), *Severity.choices])
 
@@ -228,9 +230,9 @@ def unit_choices(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("unit_q", "").strip()
     if text:
         found = list(queries.units_for(user, perm, campaign).filter(name__icontains=text).order_by("path")[:50])
-        options: list[tuple[Any, Any]] = [("", pforms.EMPTY), *((u.pk, u.name) for u in found)]
+        options: list[tuple[Any, Any]] = [("", EMPTY), *((u.pk, u.name) for u in found)]
     else:
-        options = pforms.unit_options(queries.unit_shortlist(user, perm, campaign))
+        options = unit_options(queries.unit_shortlist(user, perm, campaign))
     return render(request, "problems/_unit_options.html", {"options": options})
 
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.access.roles import Perm
 from luoshi.campaigns.models import Campaign
 from luoshi.campaigns.queries import visible_campaigns
+from luoshi.core.forms import MultipleFileField, StyledForm, set_choices
+from luoshi.orgs import queries as org_queries
+from luoshi.orgs.forms import unit_options
 from luoshi.orgs.models import Unit
-from luoshi.problems import queries as problem_queries
-from luoshi.problems.forms import MultipleFileField, StyledForm, set_choices, unit_options
 from luoshi.reports.choices import Approx, Change, MeasureKey, ReportKind
 
 ACCEPT = ".txt,.html,.htm,.docx,.pdf"
@@ -33,8 +34,8 @@ class UploadForm(StyledForm):
         self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
         if len(campaigns) == 1:
             self.fields["campaign"].initial = campaigns[0].pk
-        units = problem_queries.units_for(user, Perm.UPLOAD_REPORT)
-        set_choices(self, "unit", units, unit_options(problem_queries.unit_shortlist(user, Perm.UPLOAD_REPORT)))
+        units = org_queries.units_for(user, Perm.UPLOAD_REPORT)
+        set_choices(self, "unit", units, unit_options(org_queries.unit_shortlist(user, Perm.UPLOAD_REPORT)))
         self.fields["documents"].widget.attrs.update({"accept": ACCEPT, "multiple": True})
 
 
