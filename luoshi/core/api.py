@@ -1,4 +1,4 @@
-"""API helpers shared by every app."""
+"""API helpers shared by every app: error answers and their schema, object lookups by id."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, permissions, status
-from rest_framework.request import Request
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from luoshi.access import scope
 from luoshi.core.errors import Conflict, RuleViolation
 from luoshi.core.filters import parse_id
 
@@ -37,15 +35,6 @@ def _code_of(exc: Exception) -> str:
     return codes if isinstance(codes, str) else "error"
 
 
-class HoldsViewPerm(permissions.BasePermission):
-    """Campaign data is for roles that view it anywhere: the security admin and the auditor get 403 (三权分立)."""
-
-    message = _("您无权查看业务数据。")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return scope.has_perm_anywhere(request.user, getattr(view, "view_perm", "view"))
-
-
 class IdLookupMixin:
     """Object URLs take any segment, and one that is no database id (``0.5``, 30 digits) is a JSON 404 before any
     query: never an HTML page, never an integer overflow in the database."""
@@ -58,21 +47,6 @@ class IdLookupMixin:
         if parse_id(key) is None:
             raise exceptions.NotFound()
         return super().get_object()  # type: ignore[misc]
-
-
-class ScopedViewSetMixin(IdLookupMixin):
-    """Applies the scope layer to a viewset: nothing outside the user's subtree is ever found (404), and a
-    user who views campaign data nowhere is refused outright (403)."""
-
-    view_perm: str = "view"
-    request: Any
-
-    def get_permissions(self) -> list[permissions.BasePermission]:
-        return [*super().get_permissions(), HoldsViewPerm()]  # type: ignore[misc]
-
-    def get_queryset(self) -> Any:
-        queryset = super().get_queryset()  # type: ignore[misc]
-        return queryset.visible_to(self.request.user, self.view_perm)
 
 
 ERROR_SCHEMA = {

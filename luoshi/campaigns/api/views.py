@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from rest_framework import permissions, viewsets
 
+from luoshi.access.api import HoldsViewPerm
 from luoshi.campaigns.api.serializers import CampaignSerializer
 from luoshi.campaigns.models import Campaign
 from luoshi.campaigns.queries import visible_campaigns
-from luoshi.core.api import HoldsViewPerm, IdLookupMixin
+from luoshi.core.api import IdLookupMixin
 
 
 class CampaignViewSet(IdLookupMixin, viewsets.ReadOnlyModelViewSet):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from luoshi.core.api import ScopedViewSetMixin
+from luoshi.access.api import ScopedViewSetMixin
 from luoshi.orgs.api.serializers import UnitSerializer
 from luoshi.orgs.filters import UnitFilterSet
 from luoshi.orgs.models import Unit

@@ -18,8 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from luoshi.access import scope
+from luoshi.access.api import ScopedViewSetMixin
 from luoshi.access.roles import Perm
-from luoshi.core.api import ScopedViewSetMixin
 from luoshi.core.errors import NotAllowed
 from luoshi.problems import services
 from luoshi.problems.api import serializers as s

@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from luoshi.core.api import ScopedViewSetMixin
+from luoshi.access.api import ScopedViewSetMixin
 from luoshi.reports import services
 from luoshi.reports.api import serializers as s
 from luoshi.reports.filters import FigureFilterSet, ReportFilterSet
