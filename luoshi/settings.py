@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "luoshi.problems",
     "luoshi.demands",
     "luoshi.reports",
+    "luoshi.home",
     "luoshi.demo",
 ]
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from luoshi.core import views as core_views
+from luoshi.home import views as home_views
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -10,7 +11,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", healthz),
     path("favicon.ico", core_views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),

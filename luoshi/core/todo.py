@@ -1,8 +1,6 @@
-"""我的待办: the home page of every role, built from one function per domain app.
+"""The pieces of 我的待办 that every app uses: items, sections, links, and the per-role items of a list.
 
-Each provider takes the user and returns the sections of the roles it knows (an empty list otherwise);
-each item carries a label, a count and the link of the filtered list that shows exactly those items.
-Providers are named here, not imported, so that ``core`` keeps depending on no domain app.
+The home page itself (``luoshi.home``) gathers them from the apps; nothing here depends on any app.
 """
 
 from __future__ import annotations
@@ -12,14 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.utils.module_loading import import_string
-
-PROVIDERS = (
-    "luoshi.problems.todo.todo_sections",
-    "luoshi.demands.todo.todo_sections",
-    "luoshi.accounts.todo.todo_sections",
-    "luoshi.audit.todo.todo_sections",
-)
+Params = list[tuple[str, Any]]
+Spec = tuple[Any, Callable[[Any], Params]]
+Counter = Callable[[Any, Params], int]
 
 
 @dataclass(frozen=True)
@@ -41,13 +34,16 @@ class TodoSection:
     items: list[TodoItem] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class RoleTodos:
+    """The items each role has to act on in one list: a label and the list's filter parameters per item, the
+    permission the list is seen with, the list's URL name, and how the list counts what it shows."""
+
+    items: dict[str, Sequence[Spec]]
+    view_perm: str
+    list_name: str
+    count: Counter
+
+
 def link(path: str, params: Sequence[tuple[str, Any]] = ()) -> str:
     return f"{path}?{urlencode(list(params))}" if params else path
-
-
-def sections(user: Any) -> list[TodoSection]:
-    found: list[TodoSection] = []
-    for name in PROVIDERS:
-        provider: Callable[[Any], list[TodoSection]] = import_string(name)
-        found.extend(provider(user))
-    return found

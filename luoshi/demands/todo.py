@@ -10,15 +10,13 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy
 
-from luoshi.access import scope
 from luoshi.access.roles import Perm, Role
 from luoshi.core.pagination import bounded_count
-from luoshi.core.todo import TodoSection
+from luoshi.core.todo import Params, RoleTodos, Spec
 from luoshi.demands.choices import DemandState
 from luoshi.demands.filters import DemandFilterSet
 from luoshi.demands.models import Demand
 from luoshi.demands.queries import visible_demands
-from luoshi.problems.todo import Params, Spec, role_sections
 
 ROLE_ITEMS: dict[str, Sequence[Spec]] = {
     Role.DISPATCHER: (
@@ -44,9 +42,4 @@ def filtered_demands(user: Any, params: Params) -> QuerySet[Demand]:
     return DemandFilterSet(QueryDict(urlencode(params)), queryset=visible_demands(user), user=user).qs
 
 
-def todo_sections(user: Any) -> list[TodoSection]:
-    if not scope.has_perm_anywhere(user, Perm.VIEW_DEMANDS):
-        return []
-    return role_sections(
-        user, ROLE_ITEMS, Perm.VIEW_DEMANDS, "demands:list", lambda u, p: bounded_count(filtered_demands(u, p))
-    )
+TODOS = RoleTodos(ROLE_ITEMS, Perm.VIEW_DEMANDS, "demands:list", lambda u, p: bounded_count(filtered_demands(u, p)))

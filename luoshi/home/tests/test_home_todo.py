@@ -13,9 +13,9 @@ from django.urls import reverse
 from luoshi.access.models import RoleAssignment
 from luoshi.access.roles import Role
 from luoshi.accounts import services as account_services
-from luoshi.core import todo
 from luoshi.demands import services as demand_services
 from luoshi.demands.tests.lifecycle import dispatched, finished, received, signed
+from luoshi.home import todo
 from luoshi.problems import services as problem_services
 from luoshi.testing.problems import new_problem, pending_review, rectifying
 from luoshi.testing.world import PASSWORD, World, make_user
