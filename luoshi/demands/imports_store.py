@@ -407,3 +407,8 @@ def sweep_leftover_uploads(now: dt.datetime | None = None) -> int:
             continue
         removed += 1
     return removed
+
+
+def on_jobs_failed(sender: Any, **kwargs: Any) -> None:
+    """The job sweep failed jobs whose worker died: their import files go at once, not at the daily sweep."""
+    sweep_leftover_uploads()

@@ -21,6 +21,7 @@ from luoshi.core.uploads import CheckedUpload
 from luoshi.jobs.models import Job, JobStatus
 from luoshi.jobs.runner import create_job, run_job
 from luoshi.jobs.schedule import local_crontab
+from luoshi.jobs.signals import jobs_failed_by_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -115,11 +116,10 @@ def expire_exports_daily() -> None:
 @db_periodic_task(crontab(minute="*"), name="jobs.sweep")
 def sweep_jobs_every_minute() -> None:
     """Every minute: end or requeue the jobs whose worker died, and the pending jobs no queue holds."""
-    from luoshi.demands.imports_store import sweep_leftover_uploads  # jobs depend on no app; tasks may
     from luoshi.jobs.services import sweep_jobs  # the sweep requeues through this module
 
     if sweep_jobs()["failed"]:
-        sweep_leftover_uploads()
+        jobs_failed_by_sweep.send(sender=sweep_jobs_every_minute)
 
 
 @HUEY.on_startup("jobs.sweep")
