@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "luoshi.reports",
     "luoshi.home",
     "luoshi.demo",
+    "luoshi.ops",
 ]
 
 MIDDLEWARE = [

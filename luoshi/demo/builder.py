@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from luoshi.access.models import RoleAssignment
 from luoshi.access.roles import Role
 from luoshi.campaigns.models import Campaign
-from luoshi.core.demo_accounts import DEMO_PREFIX
+from luoshi.demo.accounts import DEMO_PREFIX
 from luoshi.demo.campaign import setup_campaign
 from luoshi.demo.demand_summary import DemandSummary, summarise_demands
 from luoshi.demo.demands import TICKETS_PER_UNIT, build_demands

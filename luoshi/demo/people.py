@@ -18,7 +18,7 @@ from luoshi.access.roles import Role
 from luoshi.accounts import twofactor
 from luoshi.audit.models import Action
 from luoshi.audit.services import record, record_change, snapshot
-from luoshi.core.demo_accounts import DEMO_PASSWORD, DEMO_PREFIX
+from luoshi.demo.accounts import DEMO_PASSWORD, DEMO_PREFIX
 from luoshi.demo.content import CITY_LEADER_TITLE, COMMITTEE_TITLES
 from luoshi.demo.names import NameMaker
 from luoshi.demo.orgtree import ZONES, OrgTree

@@ -18,8 +18,8 @@ from luoshi.access.roles import Role
 from luoshi.accounts import services, twofactor
 from luoshi.accounts.models import User
 from luoshi.audit.models import Action, AuditEvent
-from luoshi.core.demo_accounts import demo_accounts_text
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.demo.accounts import demo_accounts_text
 from luoshi.testing.twofactor import code_for, current_code, enrol, login_through_pages, verified_login
 from luoshi.testing.world import PASSWORD, World, make_user
 

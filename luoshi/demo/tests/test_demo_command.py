@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from luoshi.audit.services import verify_chain
-from luoshi.core.demo_accounts import DEMO_PREFIX
+from luoshi.demo.accounts import DEMO_PREFIX
 from luoshi.orgs.models import Unit
 from luoshi.problems.models import Problem
 

@@ -16,8 +16,8 @@ from luoshi.access.models import RoleAssignment
 from luoshi.access.roles import Role
 from luoshi.audit.services import verify_chain
 from luoshi.campaigns.models import DEFAULT_CHANNELS, Campaign
-from luoshi.core.demo_accounts import DEMO_PASSWORD, DEMO_PREFIX
 from luoshi.core.paths import child_path, depth, subtree_q
+from luoshi.demo.accounts import DEMO_PASSWORD, DEMO_PREFIX
 from luoshi.demo.builder import city_level_units
 from luoshi.demo.content import ASPECTS
 from luoshi.orgs.models import Unit

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from luoshi.core.demo_accounts import DEMO_PASSWORD, DEMO_PREFIX
+from luoshi.demo.accounts import DEMO_PASSWORD, DEMO_PREFIX
 from luoshi.demo.builder import DEFAULT_SEED, DEFAULT_UNITS, build_demo
 from luoshi.demo.demands import TICKETS_PER_UNIT
 from luoshi.demo.orgtree import MIN_UNITS

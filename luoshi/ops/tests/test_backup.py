@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from luoshi.core import backup
+from luoshi.ops import backup
 
 SNAPSHOT = """
 import hashlib, json

@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from luoshi.core.management.commands import serve
 from luoshi.core.supervise import Child, Supervisor
+from luoshi.ops.management.commands import serve
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(30)"]
 QUITTER = [sys.executable, "-c", "raise SystemExit(3)"]

@@ -105,7 +105,7 @@ class Command(BaseCommand):
         return children
 
     def _print_banner(self, host: str, port: int) -> None:
-        from luoshi.core.demo_accounts import demo_accounts_text
+        from luoshi.demo.accounts import demo_accounts_text
 
         self.stdout.write(
             self.style.SUCCESS(_("\n落实 Luoshi 已启动：http://{host}:{port}/").format(host=host, port=port))

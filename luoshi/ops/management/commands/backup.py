@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from luoshi.core.backup import BackupRefused, make_backup
+from luoshi.ops.backup import BackupRefused, make_backup
 
 
 class Command(BaseCommand):
