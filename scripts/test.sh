@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the checks: locked install with dev tools, ruff, mypy, the whole suite on SQLite,
-# and with CI=true also on PostgreSQL, with the browser tests in Debian's Chromium.
+# Runs the checks: locked install with dev tools, ruff, mypy, the import layers (lint-imports), the whole
+# suite on SQLite, and with CI=true also on PostgreSQL, with the browser tests in Debian's Chromium.
 set -euo pipefail
 . "$(dirname "$0")/setup.sh" --dev
 
@@ -9,6 +9,8 @@ ruff check .
 ruff format --check .
 echo "==> mypy"
 mypy luoshi bench
+echo "==> import layers"
+lint-imports
 
 run_pytest() {
   local status=0
