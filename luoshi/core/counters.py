@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, connection, transaction
 
 from luoshi.core.models import Counter
 
+T = TypeVar("T")
 PURGE_ONE_IN = 100
 SQLITE_RETRIES = 200
 UPSERT = (
@@ -52,11 +54,31 @@ def _backend() -> str:
 def _redis_client(url: str) -> Any:
     import redis
 
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
 
 
-def _redis() -> Any:
-    return _redis_client(settings.LUOSHI_COUNTERS_REDIS_URL)
+def _on_redis(work: Callable[[Any], T]) -> T:
+    """``work(client)``, tried twice: a connection that broke while it opened is dropped by the pool, so the
+    second try takes a fresh one; ``CountersUnavailable`` when both fail."""
+    client = _redis_client(settings.LUOSHI_COUNTERS_REDIS_URL)
+    try:
+        return work(client)
+    except Exception:  # redis.RedisError and socket errors alike
+        try:
+            return work(client)
+        except Exception as exc:
+            raise CountersUnavailable(str(exc)) from exc
+
+
+def _incr(key: str, seconds: int) -> Callable[[Any], int]:
+    def work(client: Any) -> int:
+        pipe = client.pipeline(transaction=True)
+        pipe.incr(key)
+        pipe.expire(key, seconds)
+        count, _ok = pipe.execute()
+        return int(count)
+
+    return work
 
 
 def _redis_key(name: str, start: int) -> str:
@@ -83,14 +105,7 @@ def hit(name: str, window: int) -> int:
     """Count one more event of ``name`` in the current ``window`` (seconds); the count after this hit."""
     start = _window_start(window)
     if _backend() == "redis":
-        try:
-            pipe = _redis().pipeline(transaction=True)
-            pipe.incr(_redis_key(name, start))
-            pipe.expire(_redis_key(name, start), window + 60)
-            count, _ok = pipe.execute()
-        except Exception as exc:  # redis.RedisError and socket errors alike
-            raise CountersUnavailable(str(exc)) from exc
-        return int(count)
+        return _on_redis(_incr(_redis_key(name, start), window + 60))
     if secrets.randbelow(PURGE_ONE_IN) == 0:
         purge_expired()
     row = _in_database(UPSERT, [name[:200], start, start + window])
@@ -101,10 +116,7 @@ def undo(name: str, window: int) -> None:
     """Take back one hit of the current window (an attempt that turned out not to count)."""
     start = _window_start(window)
     if _backend() == "redis":
-        try:
-            _redis().eval(REDIS_UNDO, 1, _redis_key(name, start))
-        except Exception as exc:
-            raise CountersUnavailable(str(exc)) from exc
+        _on_redis(lambda client: client.eval(REDIS_UNDO, 1, _redis_key(name, start)))
         return
     _in_database(UNDO, [name[:200], start])
 
@@ -113,11 +125,7 @@ def current(name: str, window: int) -> int:
     """The count of ``name`` in the current window, without counting."""
     start = _window_start(window)
     if _backend() == "redis":
-        try:
-            value = _redis().get(_redis_key(name, start))
-        except Exception as exc:
-            raise CountersUnavailable(str(exc)) from exc
-        return int(value or 0)
+        return int(_on_redis(lambda client: client.get(_redis_key(name, start))) or 0)
     found = Counter.objects.filter(name=name[:200], window_start=start).values_list("count", flat=True).first()
     return int(found or 0)
 
