@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -39,12 +40,15 @@ def post_import(client, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def imports_dir(settings) -> Path:
+def imports_dir(settings) -> Iterator[Path]:
+    """The imports folder, empty before the test and again after it (the media folder is shared by tests)."""
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     for leftover in folder.iterdir():
         leftover.unlink()
-    return folder
+    yield folder
+    for leftover in folder.iterdir():
+        leftover.unlink()
 
 
 def leftover(folder: Path, name: str, hours_old: float = 1) -> Path:
