@@ -106,6 +106,7 @@ def test_sweep_removes_what_no_live_job_needs(world, imports_dir) -> None:
     assert [p.exists() for p in (orphan, finished, killed, queued, just_saved)] == [False, False, False, True, True]
 
 
+@pytest.mark.django_db(transaction=True)  # the start-up hook closes the connection, as a new worker process should
 def test_sweep_runs_when_a_worker_starts_and_by_command(world, imports_dir, settings) -> None:
     first = leftover(imports_dir, "orgs-import_units-a.xlsx")
     sweep_import_files_on_startup()
