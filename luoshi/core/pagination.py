@@ -112,12 +112,18 @@ def _reversed(ordering: Sequence[str]) -> list[str]:
 
 
 class Paginator:
-    """``Paginator(queryset, ordering, per_page).page(request.GET)``; ``ordering`` must end with the primary key."""
+    """``Paginator(queryset, ordering, per_page).page(request.GET)``; ``ordering`` must end with the primary key.
 
-    def __init__(self, queryset: QuerySet[Any], ordering: Sequence[str], per_page: int) -> None:
+    ``rows``, when given, is what the page's rows are read from by id: per-row work such as counts of related
+    rows is then done for one page only, never in the count or the seek over the whole list."""
+
+    def __init__(
+        self, queryset: QuerySet[Any], ordering: Sequence[str], per_page: int, rows: QuerySet[Any] | None = None
+    ) -> None:
         if not ordering or ordering[-1].lstrip("-") not in ("id", "pk"):
             raise ValueError("the ordering must end with the id")
         self.queryset = queryset
+        self.rows = queryset if rows is None else rows
         self.ordering = list(ordering)
         self.per_page = per_page
 
@@ -159,7 +165,7 @@ class Paginator:
             ids = back[::-1]
         else:
             ids = self._ids(self.ordering, None, start, stop)
-        page.rows = _fetch(self.queryset, ids)
+        page.rows = _fetch(self.rows, ids)
         page.number = number
         page.has_previous = number > 1
         page.has_next = number < page.num_pages or (not page.exact and bool(ids))
@@ -178,7 +184,7 @@ class Paginator:
         ids = self._ids(ordering, condition, 0, self.per_page + 1)
         more = len(ids) > self.per_page
         ids = ids[: self.per_page] if forward else ids[: self.per_page][::-1]
-        page.rows = _fetch(self.queryset, ids)
+        page.rows = _fetch(self.rows, ids)
         page.has_previous = bool(ids) and (forward or more)
         page.has_next = bool(ids) and (more if forward else direction == "before")
         page.previous_link = _join(page.query, f"before={ids[0]}") if ids else ""

@@ -22,14 +22,18 @@ def visible_reports(user: Any, perm: str = Perm.VIEW) -> QuerySet[Report]:
 
 
 def report_list(user: Any, campaign: Any = None, unit: Any = None) -> QuerySet[Report]:
-    """Reports in the user's scope, newest first, with their figure counts; a unit filter includes its subtree."""
+    """Reports in the user's scope, newest first; a unit filter includes its subtree."""
     reports = visible_reports(user).select_related(*LIST_RELATED).defer("text")
     if campaign is not None:
         reports = reports.filter(campaign=campaign)
     if unit is not None:
         reports = reports.filter(subtree_q(unit.path))
-    counted = Count("figures", filter=Q(figures__excluded=False))
-    return reports.annotate(figure_count=counted).order_by("-id")
+    return reports.order_by("-id")
+
+
+def with_figure_counts(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """The reports with ``figure_count``, the figures not excluded: for the rows of one page."""
+    return reports.annotate(figure_count=Count("figures", filter=Q(figures__excluded=False)))
 
 
 def load_report(user: Any, pk: int) -> Report:

@@ -47,7 +47,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     filterset = ReportFilterSet(request.GET, queryset=queries.report_list(user), user=user)
     reports = filterset.qs if filterset.is_valid() else queries.report_list(user).none()
     campaign = filterset.form.cleaned_data.get("campaign") if filterset.is_valid() else None
-    page = Paginator(reports, ("-id",), 50).page(request.GET)
+    page = Paginator(reports, ("-id",), 50, rows=queries.with_figure_counts(reports)).page(request.GET)
     context = {
         "filterset": filterset,
         "page": page,

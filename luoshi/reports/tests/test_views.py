@@ -204,3 +204,19 @@ def test_unit_page_loads_the_consistency_panel_inconsistent_first(client, world)
 def test_menu_has_reports(client, world) -> None:
     verified_login(client, world.leader_a)
     assert reverse("reports:list") in client.get(reverse("problems:list")).content.decode()
+
+
+def test_list_counts_figures_for_the_page_rows_only(client, world, django_capture_on_commit_callbacks) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    verified_login(client, world.office_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_upload(client, world, txt("检视问题4个，整改措施3项。", "甲.txt"), txt("检视问题5个。", "乙.txt"))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("reports:list")).content.decode()
+    joined = [q["sql"] for q in queries.captured_queries if "reports_figure" in q["sql"]]
+    assert len(joined) == 1  # the page's rows, by id; the count and the seek never join the figures
+    assert " IN (" in joined[0]
+    cells = re.findall(r'<td class="text-end">(\d+)</td>', page)
+    assert sorted(cells) == ["1", "2"]
