@@ -14,6 +14,7 @@ from luoshi.access.models import RoleAssignment
 from luoshi.access.roles import Role
 from luoshi.accounts import services
 from luoshi.accounts.models import User
+from luoshi.core.forms import StyledForm
 from luoshi.orgs.models import Unit
 
 LOGIN_REFUSED = _("用户名或密码错误。连续多次失败后账号会被暂时锁定；如无法登录，请稍后再试或联系安全管理员。")
@@ -30,16 +31,6 @@ class LoginForm(AuthenticationForm):
             return super().clean()
         except services.LoginThrottled as exc:
             raise forms.ValidationError(str(exc.detail), code="throttled") from None
-
-
-class StyledForm(forms.Form):
-    """Gives every widget its Bootstrap class."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
 
 class PasswordPairMixin(StyledForm):

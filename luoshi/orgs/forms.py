@@ -7,21 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.errors import RuleViolation
-from luoshi.core.forms import EMPTY
+from luoshi.core.forms import EMPTY, StyledForm
 from luoshi.core.uploads import CheckedUpload, check_upload
 from luoshi.orgs.imports import XLSX_ONLY
 from luoshi.orgs.models import Unit, UnitKind
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, so templates render fields plainly."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 class UnitForm(StyledForm):
