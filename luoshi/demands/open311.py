@@ -31,6 +31,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from luoshi.core.errors import RuleViolation
+from luoshi.core.filters import FIRST_DAY, LAST_DAY
 from luoshi.demands import services
 from luoshi.demands.choices import DemandKind, DemandState
 from luoshi.demands.models import Category, Demand
@@ -186,9 +187,12 @@ def _moment(params: Any, name: str) -> dt.datetime | None:
     text = params.get(name)
     if not text:
         return None
-    moment = parse_datetime(text.replace(" ", "+"))
-    if moment is None:
-        raise Open311Error(400, f"{name} must be a W3C datetime, e.g. 2010-01-01T00:00:00Z")
+    try:  # an impossible date or an offset of a day or more is as wrong as a malformed one
+        moment = parse_datetime(text.replace(" ", "+"))
+    except (ValueError, OverflowError):
+        moment = None
+    if moment is None or not FIRST_DAY <= moment.date() <= LAST_DAY:
+        raise Open311Error(400, f"{name} must be a W3C datetime between 1900 and 2999, e.g. 2010-01-01T00:00:00Z")
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 

@@ -266,3 +266,20 @@ def test_xml_request_list(client: Client, world: World, cats: Any) -> None:
     assert root.tag == "service_requests"
     assert [r.findtext("service_request_id") for r in root.findall("request")] == [demand.number]
     assert {child.tag for child in root.find("request") or []} == REQUEST_FIELDS
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-01-01T00:00:00+99:00",  # offsets of a day or more
+        "2026-01-01T00:00:00-25:00",
+        "0001-01-01T00:00:00+14:00",  # before year 1 once in UTC
+        "9999-12-31T23:59:59-14:00",  # after year 9999 once in UTC
+        "2026-13-01T00:00:00Z",
+    ],
+)
+@pytest.mark.parametrize("name", ["start_date", "end_date"])
+def test_impossible_dates_and_time_offsets_are_a_400_in_the_spec_format(world: World, name: str, value: str) -> None:
+    response = Client(raise_request_exception=False).get("/open311/v2/requests.json", {name: value})
+    assert response.status_code == 400
+    assert name in response.json()[0]["description"]
