@@ -40,6 +40,10 @@ class Perm(models.TextChoices):
     VIEW_DEMANDS = "view_demands", _("查看诉求工单")
     UPLOAD_REPORT = "upload_report", _("上传工作报告")
     CORRECT_FIGURE = "correct_figure", _("校正报告数字")
+    MANAGE_TASKS = "manage_tasks", _("部署、交办和验收重点任务")
+    HANDLE_TASK = "handle_task", _("签收、下达、报送重点任务")
+    MANAGE_PROJECTS = "manage_projects", _("管理民生实事项目")
+    PROPOSE_PROJECT = "propose_project", _("提报民生实事建议")
     MANAGE_USERS = "manage_users", _("管理账号")
     READ_AUDIT = "read_audit", _("查阅审计日志")
 
@@ -60,6 +64,9 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.VIEW_DEMANDS,
             Perm.UPLOAD_REPORT,
             Perm.CORRECT_FIGURE,
+            Perm.MANAGE_TASKS,
+            Perm.MANAGE_PROJECTS,
+            Perm.PROPOSE_PROJECT,
         }
     ),
     Role.LIAISON: frozenset(
@@ -73,12 +80,15 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.IMPORT,
             Perm.UPLOAD_REPORT,
             Perm.CORRECT_FIGURE,
+            Perm.HANDLE_TASK,
+            Perm.PROPOSE_PROJECT,
         }
     ),
     Role.LEADER: frozenset(
         {
             Perm.VIEW,
             Perm.EXPORT,
+            Perm.HANDLE_TASK,
             Perm.CLAIM,
             Perm.MANAGE_MEASURES,
             Perm.REPORT_PROGRESS,

@@ -4,6 +4,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from luoshi.tracking.choices import Light as Light
+from luoshi.tracking.choices import RequestState as RequestState
+
 
 class State(models.TextChoices):
     PENDING_CLAIM = "pending_claim", _("待认领")
@@ -24,21 +27,9 @@ class Severity(models.TextChoices):
     GRAVE = "grave", _("严重")
 
 
-class Light(models.TextChoices):
-    GREEN = "green", _("绿灯")
-    YELLOW = "yellow", _("黄灯")
-    RED = "red", _("红灯")
-
-
 class MeasureState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("推进中")
     DONE = "done", _("已完成")
-
-
-class RequestState(models.TextChoices):
-    PENDING = "pending", _("待审批")
-    APPROVED = "approved", _("已同意")
-    REJECTED = "rejected", _("已退回")
 
 
 class EventKind(models.TextChoices):

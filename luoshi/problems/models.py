@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.scope import ScopedQuerySet
 from luoshi.core.models import Scoped, TimeStamped
-from luoshi.problems.choices import EventKind, Kind, Light, MeasureState, RequestState, Severity, State
+from luoshi.problems.choices import EventKind, Kind, MeasureState, Severity, State
+from luoshi.tracking.models import (
+    DecidedRequest,
+    EvidenceFileBase,
+    ExtensionRequestBase,
+    LightedItem,
+    ProgressReportBase,
+    TimelineEvent,
+)
 
 USER = settings.AUTH_USER_MODEL
 
@@ -30,7 +38,7 @@ class ProblemClass(TimeStamped, Scoped):
         return self.name
 
 
-class Problem(TimeStamped, Scoped):
+class Problem(LightedItem):
     """A problem on the rectification list (问题清单中的问题)."""
 
     campaign = models.ForeignKey(
@@ -49,7 +57,6 @@ class Problem(TimeStamped, Scoped):
     found_on = models.DateField(_("发现日期"))
     deadline = models.DateField(_("整改时限"))
     state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.PENDING_CLAIM)
-    light = models.CharField(_("预警"), max_length=10, choices=Light.choices, default=Light.GREEN)
     problem_class = models.ForeignKey(
         ProblemClass,
         verbose_name=_("所属类别"),
@@ -61,7 +68,6 @@ class Problem(TimeStamped, Scoped):
     filed_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+")
     claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("版本"), default=1)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -115,15 +121,13 @@ class Measure(TimeStamped, Scoped):
         return self.text[:60]
 
 
-class ProgressEntry(TimeStamped, Scoped):
+class ProgressEntry(ProgressReportBase):
     """A progress report on a problem (整改进展), optionally about one measure."""
 
     problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="progress")
     measure = models.ForeignKey(
         Measure, verbose_name=_("措施"), null=True, blank=True, on_delete=models.SET_NULL, related_name="progress"
     )
-    author = models.ForeignKey(USER, verbose_name=_("报送人"), null=True, on_delete=models.SET_NULL, related_name="+")
-    text = models.TextField(_("进展情况"))
 
     objects = ScopedQuerySet.as_manager()
 
@@ -132,23 +136,12 @@ class ProgressEntry(TimeStamped, Scoped):
         verbose_name = _("整改进展")
         verbose_name_plural = _("整改进展")
 
-    def __str__(self) -> str:
-        return self.text[:60]
 
-
-class Evidence(TimeStamped, Scoped):
+class Evidence(EvidenceFileBase):
     """An evidence file (佐证材料) attached to a progress entry."""
 
     progress = models.ForeignKey(
         ProgressEntry, verbose_name=_("进展"), on_delete=models.CASCADE, related_name="evidence"
-    )
-    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小"))
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(
-        USER, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -157,19 +150,14 @@ class Evidence(TimeStamped, Scoped):
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
 
-    def __str__(self) -> str:
-        return self.original_name
 
-
-class ClosureRequest(TimeStamped, Scoped):
+class ClosureRequest(DecidedRequest):
     """A request to close a problem (销号申请), signed off by the unit's leader, decided by the reviewing level."""
 
     problem = models.ForeignKey(
         Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="closure_requests"
     )
-    requested_by = models.ForeignKey(USER, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
     summary = models.TextField(_("整改情况说明"))
-    state = models.CharField(_("状态"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING)
     decided_by = models.ForeignKey(
         USER, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -187,20 +175,12 @@ class ClosureRequest(TimeStamped, Scoped):
         return f"{self.problem} · {self.get_state_display()}"
 
 
-class ExtensionRequest(TimeStamped, Scoped):
+class ExtensionRequest(ExtensionRequestBase):
     """A request to move a problem's deadline (延期申请), asked before the deadline passes."""
 
     problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="extensions")
-    requested_by = models.ForeignKey(USER, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
     old_deadline = models.DateField(_("原时限"))
     new_deadline = models.DateField(_("申请时限"))
-    reason = models.TextField(_("理由"))
-    state = models.CharField(_("状态"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING)
-    decided_by = models.ForeignKey(
-        USER, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    decision_note = models.TextField(_("审批意见"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -213,16 +193,13 @@ class ExtensionRequest(TimeStamped, Scoped):
         return f"{self.problem} → {self.new_deadline}"
 
 
-class ProblemEvent(Scoped):
+class ProblemEvent(TimelineEvent):
     """One entry of a problem's timeline (处理记录), separate from the security audit log."""
 
     problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(USER, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(_("事项"), max_length=30, choices=EventKind.choices)
     from_state = models.CharField(_("原状态"), max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=State.choices, blank=True)
-    note = models.TextField(_("说明"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -230,6 +207,3 @@ class ProblemEvent(Scoped):
         ordering = ["problem", "at", "id"]
         verbose_name = _("处理记录")
         verbose_name_plural = _("处理记录")
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

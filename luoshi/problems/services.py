@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
+from luoshi.accounts.models import User
 from luoshi.audit.labels import masked_name
 from luoshi.audit.models import Action
 from luoshi.audit.services import record, record_change, snapshot
@@ -41,6 +42,9 @@ from luoshi.problems.models import (
     ProblemEvent,
     ProgressEntry,
 )
+from luoshi.problems.tracker import PROBLEMS
+from luoshi.tracking import engine
+from luoshi.tracking.workflow import Transition
 
 EDITABLE_FIELDS = (
     "title",
@@ -62,24 +66,20 @@ def today() -> date:
     return timezone.localdate()
 
 
-def _event(problem: Problem, actor: Any, kind: str, note: str = "", from_state: str = "", to_state: str = "") -> None:
+def _event(problem: Problem, actor: User, kind: str, note: str = "", to_state: str = "") -> None:
     ProblemEvent.objects.create(
         problem=problem,
         org_path=problem.org_path,
         at=timezone.now(),
         actor=actor,
         kind=kind,
-        from_state=from_state,
         to_state=to_state,
         note=note,
     )
 
 
 def _locked(problem: Problem, version: int | None) -> Problem:
-    fresh = Problem.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=problem.pk)
-    if version is not None and fresh.version != version:
-        raise Conflict(_("该问题已被他人修改，请刷新页面后重试。"))
-    return fresh
+    return engine.lock(PROBLEMS, problem, version)
 
 
 def _check_refs(campaign: Campaign, channel: Channel, aspect: Aspect, problem_class: ProblemClass | None) -> None:
@@ -118,11 +118,11 @@ def _check_leader(leader: Any, unit: Unit) -> None:
 
 
 def _refresh_light(problem: Problem) -> None:
-    problem.light = workflow.light_for(problem.state, problem.deadline, today(), problem.campaign.yellow_days)
+    PROBLEMS.refresh(problem)
 
 
 def file_problem(
-    actor: Any,
+    actor: User,
     *,
     campaign: Campaign,
     title: str,
@@ -179,7 +179,7 @@ def _real_changes(problem: Problem, changes: dict[str, Any]) -> dict[str, Any]:
     return {field: value for field, value in changes.items() if getattr(problem, field) != value}
 
 
-def _check_edit(actor: Any, fresh: Problem, changes: dict[str, Any]) -> None:
+def _check_edit(actor: User, fresh: Problem, changes: dict[str, Any]) -> None:
     if fresh.state == State.CLOSED:
         raise RuleViolation(_("已销号的问题不能修改，如需继续整改请先重新打开。"))
     if "deadline" in changes and fresh.state != State.PENDING_CLAIM:
@@ -191,7 +191,7 @@ def _check_edit(actor: Any, fresh: Problem, changes: dict[str, Any]) -> None:
         raise RuleViolation(_("问题标题不能为空。"))
 
 
-def edit_problem(actor: Any, problem: Problem, version: int, **changes: Any) -> Problem:
+def edit_problem(actor: User, problem: Problem, version: int, **changes: Any) -> Problem:
     """修改问题, with optimistic locking; moving it to another unit needs scope over both."""
     scope.require(actor, Perm.EDIT_PROBLEM, problem)
     with transaction.atomic():
@@ -231,59 +231,23 @@ def _move_children(problem: Problem, new_path: str) -> None:
         model.objects.filter(**{lookup: problem}).update(org_path=new_path)
 
 
-def _start(actor: Any, problem: Problem, action: str, version: int | None) -> tuple[Problem, workflow.Transition]:
-    """Check scope, version and state of a transition on the locked row; nothing is written yet."""
-    step = workflow.TRANSITIONS[action]
-    message = _("您无权执行「{action}」。").format(action=step.label)
-    scope.require(actor, step.perm, problem, message)
-    fresh = _locked(problem, version)
-    scope.require(actor, step.perm, fresh, message)
-    workflow.transition(action, fresh.state)
-    return fresh, step
+def _start(actor: User, problem: Problem, action: str, version: int | None) -> tuple[Problem, Transition]:
+    return engine.start(PROBLEMS, actor, problem, action, version)
 
 
-def _record_detail(step: workflow.Transition, note: str) -> str:
-    """The audit detail of a transition, a record kept in the platform's default language."""
-    return f"{record_text(step.label)}{'：' + note if note else ''}"[:200]
-
-
-def _finish(actor: Any, fresh: Problem, step: workflow.Transition, note: str = "", **fields: Any) -> Problem:
-    """Move the problem, then write its timeline event and one audit record of what changed."""
-    before = snapshot(fresh)
-    from_state = fresh.state
-    fresh.state = step.target
-    for name, value in fields.items():
-        setattr(fresh, name, value)
-    fresh.version += 1
-    _refresh_light(fresh)
-    fresh.save()
-    _event(fresh, actor, step.event, note=note, from_state=from_state, to_state=fresh.state)
-    after = snapshot(fresh)
-    changed = sorted(k for k in after if k != "updated_at" and before.get(k) != after[k])
-    record(
-        Action.TRANSITION,
-        actor=actor,
-        obj=fresh,
-        before={k: before.get(k) for k in changed},
-        after={k: after[k] for k in changed},
-        detail=_record_detail(step, note),
-    )
-    return fresh
+def _finish(actor: User, fresh: Problem, step: Transition, note: str = "", **fields: Any) -> Problem:
+    return engine.move(PROBLEMS, actor, fresh, step, note, **fields)
 
 
 @transaction.atomic
-def claim(actor: Any, problem: Problem, version: int | None = None) -> Problem:
+def claim(actor: User, problem: Problem, version: int | None = None) -> Problem:
     """认领: the responsible leader takes the problem on; it moves to 整改中."""
     fresh, step = _start(actor, problem, "claim", version)
-    if fresh.responsible_leader_id and fresh.responsible_leader_id != actor.pk:
-        raise RuleViolation(
-            _("该问题已指定责任领导「{leader}」，只能由其认领。").format(leader=fresh.responsible_leader)
-        )
     return _finish(actor, fresh, step, responsible_leader=actor, claimed_at=timezone.now())
 
 
 def add_measure(
-    actor: Any,
+    actor: User,
     problem: Problem,
     *,
     text: str,
@@ -321,7 +285,7 @@ def add_measure(
     return measure
 
 
-def complete_measure(actor: Any, measure: Measure, version: int | None = None) -> Measure:
+def complete_measure(actor: User, measure: Measure, version: int | None = None) -> Measure:
     """措施完成, while the problem is being rectified."""
     message = _("您无权更新该措施。")
     scope.require(actor, Perm.REPORT_PROGRESS, measure, message)
@@ -345,7 +309,7 @@ def complete_measure(actor: Any, measure: Measure, version: int | None = None) -
     return fresh
 
 
-def _store_evidence(entry: ProgressEntry, actor: Any, upload: UploadedFile, info: CheckedUpload) -> Evidence:
+def _store_evidence(entry: ProgressEntry, actor: User, upload: UploadedFile, info: CheckedUpload) -> Evidence:
     evidence = Evidence(
         progress=entry,
         org_path=entry.org_path,
@@ -361,7 +325,7 @@ def _store_evidence(entry: ProgressEntry, actor: Any, upload: UploadedFile, info
 
 
 def report_progress(
-    actor: Any,
+    actor: User,
     problem: Problem,
     *,
     text: str,
@@ -409,7 +373,7 @@ def report_progress(
 
 
 @transaction.atomic
-def request_closure(actor: Any, problem: Problem, *, summary: str, version: int | None = None) -> ClosureRequest:
+def request_closure(actor: User, problem: Problem, *, summary: str, version: int | None = None) -> ClosureRequest:
     """申请销号: the unit's leader signs off with evidence; all measures must be done."""
     fresh, step = _start(actor, problem, "request_closure", version)
     if not summary.strip():
@@ -427,45 +391,40 @@ def request_closure(actor: Any, problem: Problem, *, summary: str, version: int 
     return closure
 
 
-def _pending_closure(problem: Problem) -> ClosureRequest:
-    closure = problem.closure_requests.select_for_update().filter(state=RequestState.PENDING).first()
-    if closure is None:
-        raise RuleViolation(_("没有待审核的销号申请。"))
-    return closure
-
-
 def _decide_closure(
-    actor: Any, problem: Problem, action: str, note: str, version: int | None, **fields: Any
+    actor: User, problem: Problem, action: str, note: str, version: int | None, **fields: Any
 ) -> Problem:
     """The second level of the two-level review: someone other than the requester decides."""
     fresh, step = _start(actor, problem, action, version)
-    closure = _pending_closure(fresh)
-    if closure.requested_by_id == actor.pk:
-        raise RuleViolation(_("销号须由审核层级的其他人员审核，不能审核自己的申请。"))
     if action == "send_back" and not note:
         raise RuleViolation(_("退回时请填写理由。"))
-    before = snapshot(closure)
-    closure.state = RequestState.APPROVED if action == "approve_closure" else RequestState.REJECTED
-    closure.decided_by, closure.decided_at, closure.decision_note = actor, timezone.now(), note
-    closure.save()
-    record_change(actor, closure, before, detail=_record_detail(step, ""))
+    closure = fresh.closure_requests.get(state=RequestState.PENDING)
+    engine.decide_request(
+        actor,
+        closure,
+        action == "approve_closure",
+        note,
+        own_message=_("销号须由审核层级的其他人员审核，不能审核自己的申请。"),
+        decided_message=_("没有待审核的销号申请。"),
+        detail=record_text(step.label),
+    )
     return _finish(actor, fresh, step, note=note, **fields)
 
 
 @transaction.atomic
-def approve_closure(actor: Any, problem: Problem, *, note: str = "", version: int | None = None) -> Problem:
+def approve_closure(actor: User, problem: Problem, *, note: str = "", version: int | None = None) -> Problem:
     """审核销号: the reviewing level approves; the problem is closed."""
     return _decide_closure(actor, problem, "approve_closure", note.strip(), version, closed_at=timezone.now())
 
 
 @transaction.atomic
-def send_back(actor: Any, problem: Problem, *, reason: str, version: int | None = None) -> Problem:
+def send_back(actor: User, problem: Problem, *, reason: str, version: int | None = None) -> Problem:
     """退回整改 with a reason."""
     return _decide_closure(actor, problem, "send_back", reason.strip(), version)
 
 
 @transaction.atomic
-def reopen(actor: Any, problem: Problem, *, reason: str, version: int | None = None) -> Problem:
+def reopen(actor: User, problem: Problem, *, reason: str, version: int | None = None) -> Problem:
     """回头看: the office reopens a closed problem after a later re-check."""
     fresh, step = _start(actor, problem, "reopen", version)
     if not reason.strip():
@@ -475,23 +434,14 @@ def reopen(actor: Any, problem: Problem, *, reason: str, version: int | None = N
 
 @transaction.atomic
 def request_extension(
-    actor: Any, problem: Problem, *, new_deadline: date, reason: str, version: int | None = None
+    actor: User, problem: Problem, *, new_deadline: date, reason: str, version: int | None = None
 ) -> ExtensionRequest:
     """申请延期, only before the deadline passes and only one pending at a time."""
-    message = _("您无权为该问题申请延期。")
-    scope.require(actor, Perm.REQUEST_EXTENSION, problem, message)
-    fresh = _locked(problem, version)
-    scope.require(actor, Perm.REQUEST_EXTENSION, fresh, message)
-    if fresh.state == State.CLOSED:
-        raise RuleViolation(_("已销号的问题不能申请延期。"))
-    if today() > fresh.deadline:
-        raise RuleViolation(_("整改时限已过，不能再申请延期。延期须在时限届满前提出。"))
+    fresh = engine.require_activity(PROBLEMS, actor, problem, "request_extension", version)
     if new_deadline <= fresh.deadline:
         raise RuleViolation(_("申请的新时限须晚于当前时限。"))
     if not reason.strip():
         raise RuleViolation(_("请填写延期理由。"))
-    if fresh.extensions.filter(state=RequestState.PENDING).exists():
-        raise RuleViolation(_("该问题已有待审批的延期申请。"))
     ext = ExtensionRequest.objects.create(
         problem=fresh,
         org_path=fresh.org_path,
@@ -505,66 +455,55 @@ def request_extension(
     return ext
 
 
-def _decide_extension(actor: Any, ext: ExtensionRequest, approve: bool, note: str) -> tuple[ExtensionRequest, Problem]:
+def _decide_extension(actor: User, ext: ExtensionRequest, approve: bool, note: str) -> tuple[ExtensionRequest, Problem]:
     message = _("您无权审批延期申请。")
     scope.require(actor, Perm.APPROVE_EXTENSION, ext, message)
     problem = _locked(ext.problem, None)
-    fresh = ExtensionRequest.objects.select_for_update().get(pk=ext.pk)
-    scope.require(actor, Perm.APPROVE_EXTENSION, fresh, message)
-    if fresh.state != RequestState.PENDING:
-        raise RuleViolation(_("该延期申请已经审批。"))
-    if fresh.requested_by_id == actor.pk:
-        raise RuleViolation(_("不能审批自己的延期申请。"))
+    scope.require(actor, Perm.APPROVE_EXTENSION, problem, message)
     if approve and problem.state == State.CLOSED:
         raise RuleViolation(_("问题已销号，无需延期。"))
-    if approve and fresh.new_deadline <= problem.deadline:
+    if approve and ext.new_deadline <= problem.deadline:
         raise RuleViolation(_("申请的新时限不晚于问题当前的整改时限，无需延期。"))
     if not approve and not note.strip():
         raise RuleViolation(_("不同意延期时请填写理由。"))
-    before = snapshot(fresh)
-    fresh.state = RequestState.APPROVED if approve else RequestState.REJECTED
-    fresh.decided_by, fresh.decided_at, fresh.decision_note = actor, timezone.now(), note.strip()
-    fresh.save()
-    record_change(actor, fresh, before)
+    fresh = engine.decide_request(
+        actor,
+        ext,
+        approve,
+        note,
+        own_message=_("不能审批自己的延期申请。"),
+        decided_message=_("该延期申请已经审批。"),
+    )
     return fresh, problem
 
 
 @transaction.atomic
-def approve_extension(actor: Any, ext: ExtensionRequest, *, note: str = "") -> ExtensionRequest:
+def approve_extension(actor: User, ext: ExtensionRequest, *, note: str = "") -> ExtensionRequest:
     """同意延期: the problem's deadline moves, and so may its light."""
     fresh, problem = _decide_extension(actor, ext, True, note)
-    before = snapshot(problem)
-    problem.deadline = fresh.new_deadline
-    problem.version += 1
-    _refresh_light(problem)
-    problem.save()
-    _event(problem, actor, EventKind.EXTENSION_APPROVED, note=f"时限延至 {fresh.new_deadline:%Y-%m-%d}")
-    record_change(actor, problem, before, detail="同意延期")
+    moved_to = f"时限延至 {fresh.new_deadline:%Y-%m-%d}"
+    engine.update(
+        PROBLEMS, actor, problem, EventKind.EXTENSION_APPROVED, "同意延期", moved_to, deadline=fresh.new_deadline
+    )
     return fresh
 
 
 @transaction.atomic
-def reject_extension(actor: Any, ext: ExtensionRequest, *, note: str) -> ExtensionRequest:
+def reject_extension(actor: User, ext: ExtensionRequest, *, note: str) -> ExtensionRequest:
     """不同意延期, with a reason."""
     fresh, problem = _decide_extension(actor, ext, False, note)
     _event(problem, actor, EventKind.EXTENSION_REJECTED, note=fresh.decision_note)
     return fresh
 
 
-def allowed_actions(actor: Any, problem: Problem) -> list[str]:
-    """The transitions ``actor`` may try on ``problem`` now (for buttons and API clients)."""
-    names = [
-        name
-        for name in workflow.actions_from(problem.state)
-        if scope.can(actor, workflow.TRANSITIONS[name].perm, problem.org_path)
-    ]
-    if "claim" in names and problem.responsible_leader_id not in (None, actor.pk):
-        names.remove("claim")
-    if problem.state == State.PENDING_REVIEW and {"approve_closure", "send_back"} & set(names):
-        closure = problem.closure_requests.filter(state=RequestState.PENDING).first()
-        if closure is not None and closure.requested_by_id == actor.pk:
-            names = [n for n in names if n not in ("approve_closure", "send_back")]
-    return names
+def allowed_actions(actor: User, problem: Problem) -> list[str]:
+    """The transitions ``actor`` may take on ``problem`` now (for API clients); pages ask ``available``."""
+    return [name for name in available(actor, problem) if name in workflow.TRANSITIONS]
+
+
+def available(actor: User, problem: Problem) -> list[str]:
+    """Every transition and activity ``actor`` may take on ``problem`` now: buttons, action pages and API."""
+    return engine.available_actions(PROBLEMS, actor, problem)
 
 
 def refresh_lights(on: date | None = None) -> dict[str, int]:
@@ -584,7 +523,7 @@ def refresh_lights(on: date | None = None) -> dict[str, int]:
 
 
 def create_problem_class(
-    actor: Any, *, campaign: Campaign, unit: Unit, name: str, description: str = ""
+    actor: User, *, campaign: Campaign, unit: Unit, name: str, description: str = ""
 ) -> ProblemClass:
     """新建问题类别 (一类事): similar problems grouped so that one fix serves the whole class."""
     scope.require(actor, Perm.EDIT_PROBLEM, unit.path, _("您无权在该单位新建问题类别。"))

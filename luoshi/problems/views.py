@@ -18,21 +18,25 @@ from django.utils.translation import gettext_lazy
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
+from luoshi.accounts.acting import actor
+from luoshi.accounts.models import User
 from luoshi.audit.models import Action
 from luoshi.audit.services import record
 from luoshi.campaigns import queries as campaign_queries
 from luoshi.campaigns.models import Campaign
-from luoshi.core.actions import ObjectActionView
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.core.forms import EMPTY, model_field, plain_options
 from luoshi.core.pagination import Paginator
 from luoshi.orgs.forms import unit_options
 from luoshi.orgs.models import Unit
 from luoshi.problems import forms as pforms
-from luoshi.problems import queries, services, workflow
+from luoshi.problems import queries, services
 from luoshi.problems.choices import Kind, Light, MeasureState, RequestState, Severity, State
 from luoshi.problems.filters import ProblemFilterSet
-from luoshi.problems.models import ClosureRequest, Evidence, ExtensionRequest, Measure, Problem, ProblemClass
+from luoshi.problems.models import Evidence, ExtensionRequest, Measure, Problem, ProblemClass
+from luoshi.problems.tracker import PROBLEMS
+from luoshi.tracking import engine
+from luoshi.tracking.views import TransitionView
 
 PAGE_SIZE = 50
 SORTS = ("-id", "id", "deadline", "-deadline")
@@ -240,45 +244,17 @@ def unit_choices(request: HttpRequest) -> HttpResponse:
 
 
 def _pending(requests: list[Any]) -> Any:
-    return next((r for r in requests if r.state == RequestState.PENDING), None)
+    return engine.pending_request(requests)
 
 
-def problem_permissions(
-    user: Any,
-    problem: Problem,
-    *,
-    closure: ClosureRequest | None,
-    extension: ExtensionRequest | None,
-    open_measures: int,
-    has_evidence: bool,
-) -> dict[str, bool]:
-    """Exactly the actions ``user`` may take on ``problem`` now, for the buttons of the detail page."""
-    state, path = problem.state, problem.org_path
-    steps = set(workflow.actions_from(state))
-
-    def may(perm: str) -> bool:
-        return scope.can(user, perm, path)
-
-    deciding = closure is not None and closure.requested_by_id != user.pk
-    closure_ready = open_measures == 0 and has_evidence
+def problem_permissions(user: User, problem: Problem, *, closure_ready: bool) -> dict[str, bool]:
+    """The detail page's buttons: exactly the engine's available actions, with 申请销号 held until ready."""
+    can = dict.fromkeys(services.available(user, problem), True)
+    open_to_close = can.pop("request_closure", False)
     return {
-        "edit": state != State.CLOSED and may(Perm.EDIT_PROBLEM),
-        "claim": "claim" in steps and may(Perm.CLAIM) and problem.responsible_leader_id in (None, user.pk),
-        "add_measure": state == State.RECTIFYING and may(Perm.MANAGE_MEASURES),
-        "complete_measure": state == State.RECTIFYING and may(Perm.REPORT_PROGRESS),
-        "report_progress": state == State.RECTIFYING and may(Perm.REPORT_PROGRESS),
-        "request_closure": "request_closure" in steps and may(Perm.REQUEST_CLOSURE) and closure_ready,
-        "closure_blocked": "request_closure" in steps and may(Perm.REQUEST_CLOSURE) and not closure_ready,
-        "approve_closure": "approve_closure" in steps and may(Perm.REVIEW) and deciding,
-        "send_back": "send_back" in steps and may(Perm.REVIEW) and deciding,
-        "reopen": "reopen" in steps and may(Perm.REOPEN),
-        "request_extension": state != State.CLOSED
-        and extension is None
-        and timezone.localdate() <= problem.deadline
-        and may(Perm.REQUEST_EXTENSION),
-        "decide_extension": extension is not None
-        and extension.requested_by_id != user.pk
-        and may(Perm.APPROVE_EXTENSION),
+        **can,
+        "request_closure": open_to_close and closure_ready,
+        "closure_blocked": open_to_close and not closure_ready,
     }
 
 
@@ -287,15 +263,16 @@ def _load_problem(user: Any, pk: int) -> Problem:
     return scope.get_visible_or_404(Problem.objects.select_related(*related), user, Perm.VIEW, pk=pk)
 
 
-def _detail_permissions(user: Any, problem: Problem, ctx: dict[str, Any]) -> dict[str, bool]:
-    return problem_permissions(
-        user,
-        problem,
-        closure=_pending(ctx["closures"]),
-        extension=_pending(ctx["extensions"]),
-        open_measures=sum(1 for m in ctx["measures"] if m.state != MeasureState.DONE),
-        has_evidence=any(e.evidence.all() for e in ctx["progress"]),
-    )
+def _detail_permissions(user: User, problem: Problem, ctx: dict[str, Any]) -> dict[str, bool]:
+    open_measures = sum(1 for m in ctx["measures"] if m.state != MeasureState.DONE)
+    has_evidence = any(e.evidence.all() for e in ctx["progress"])
+    return problem_permissions(user, problem, closure_ready=open_measures == 0 and has_evidence)
+
+
+def _closure_ready(problem: Problem) -> bool:
+    """All measures done and evidence uploaded: only then is 申请销号 offered."""
+    open_measures = problem.measures.exclude(state=MeasureState.DONE).exists()
+    return not open_measures and Evidence.objects.filter(progress__problem=problem).exists()
 
 
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -315,7 +292,7 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": list(problem.events.select_related("actor").order_by("-at", "-id")),
     }
     ctx["pending_extension"] = _pending(ctx["extensions"])
-    ctx["can"] = _detail_permissions(user, problem, ctx)
+    ctx["can"] = _detail_permissions(actor(request), problem, ctx)
     class_id = problem.problem_class_id
     ctx["class_visible"] = class_id is not None and queries.visible_classes(user).filter(pk=class_id).exists()
     return render(request, "problems/detail.html", ctx)
@@ -343,11 +320,10 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 # Writes: one page per action, each a POST that calls one service function
 
 
-class ProblemActionView(ObjectActionView):
-    """A transition of a problem; the detail page offers exactly the actions ``available`` allows."""
+class ProblemActionView(TransitionView):
+    """A transition or activity of a problem; the detail page offers exactly what the engine makes available."""
 
-    perm = ""
-    permission_key = ""
+    tracker = PROBLEMS
     form_class: type[forms.Form] = pforms.VersionForm
     template_name = "problems/action.html"
     object_name = "problem"
@@ -357,50 +333,31 @@ class ProblemActionView(ObjectActionView):
     def load_object(self, user: Any, pk: int) -> Problem:
         return _load_problem(user, pk)
 
-    def available(self) -> bool:
-        """Whether the detail page would offer this action now (for the GET page only; POST asks the service)."""
-        ctx: dict[str, Any] = {
-            "closures": list(self.problem.closure_requests.all()),
-            "extensions": list(self.problem.extensions.all()),
-            "measures": list(self.problem.measures.all()),
-            "progress": list(self.problem.progress.prefetch_related("evidence")),
-        }
-        return _detail_permissions(self.request.user, self.problem, ctx).get(self.permission_key, False)
-
-    def refusal(self) -> HttpResponse | None:
-        if not scope.can(self.request.user, self.perm, self.problem.org_path):
-            return self.render_page(None, 403, _("您无权执行「%(action)s」。") % {"action": self.title})
-        if not self.available():
-            return self.render_page(None, 200, _("该问题当前不能执行「%(action)s」。") % {"action": self.title})
-        return None
-
 
 class ClaimView(ProblemActionView):
     title = gettext_lazy("认领")
-    perm = Perm.CLAIM
-    permission_key = "claim"
+    action = "claim"
     success = gettext_lazy("已认领，问题进入整改。")
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.claim(self.request.user, self.problem, version=data.get("version"))
+        services.claim(actor(self.request), self.problem, version=data.get("version"))
 
 
 class AddMeasureView(ProblemActionView):
     title = gettext_lazy("制定整改措施")
-    perm = Perm.MANAGE_MEASURES
-    permission_key = "add_measure"
+    action = "add_measure"
     success = gettext_lazy("整改措施已添加。")
     form_class = pforms.MeasureForm
 
     def form_kwargs(self) -> dict[str, Any]:
-        return {"user": self.request.user, "problem": self.problem}
+        return {"user": actor(self.request), "problem": self.problem}
 
     def initial(self) -> dict[str, Any]:
         return {}
 
     def perform(self, data: dict[str, Any]) -> None:
         services.add_measure(
-            self.request.user,
+            actor(self.request),
             self.problem,
             text=data["text"],
             owner_unit=data["owner_unit"],
@@ -412,14 +369,13 @@ class AddMeasureView(ProblemActionView):
 
 class CompleteMeasureView(ProblemActionView):
     title = gettext_lazy("措施完成")
-    perm = Perm.REPORT_PROGRESS
-    permission_key = "complete_measure"
+    action = "complete_measure"
     success = gettext_lazy("措施已标记为完成。")
     measure: Measure
 
     def load_target(self, **kwargs: Any) -> None:
         measures = Measure.objects.filter(problem=self.problem)
-        self.measure = scope.get_visible_or_404(measures, self.request.user, Perm.VIEW, pk=kwargs["measure_pk"])
+        self.measure = scope.get_visible_or_404(measures, actor(self.request), Perm.VIEW, pk=kwargs["measure_pk"])
 
     def initial(self) -> dict[str, Any]:
         return {"version": self.measure.version}
@@ -428,79 +384,79 @@ class CompleteMeasureView(ProblemActionView):
         return super().available() and self.measure.state != MeasureState.DONE
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.complete_measure(self.request.user, self.measure, version=data.get("version"))
+        services.complete_measure(actor(self.request), self.measure, version=data.get("version"))
 
 
 class ReportProgressView(ProblemActionView):
     title = gettext_lazy("报送进展")
-    perm = Perm.REPORT_PROGRESS
-    permission_key = "report_progress"
+    action = "report_progress"
     success = gettext_lazy("整改进展已报送。")
     form_class = pforms.ProgressForm
 
     def form_kwargs(self) -> dict[str, Any]:
-        return {"user": self.request.user, "problem": self.problem}
+        return {"user": actor(self.request), "problem": self.problem}
 
     def initial(self) -> dict[str, Any]:
         return {}
 
     def perform(self, data: dict[str, Any]) -> None:
         services.report_progress(
-            self.request.user, self.problem, text=data["text"], measure=data.get("measure"), files=data["evidence"]
+            actor(self.request), self.problem, text=data["text"], measure=data.get("measure"), files=data["evidence"]
         )
 
 
 class RequestClosureView(ProblemActionView):
     title = gettext_lazy("申请销号")
-    perm = Perm.REQUEST_CLOSURE
-    permission_key = "request_closure"
+    action = "request_closure"
+
+    def available(self) -> bool:
+        return super().available() and _closure_ready(self.problem)
+
     success = gettext_lazy("销号申请已提交。")
     form_class = pforms.ClosureRequestForm
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.request_closure(self.request.user, self.problem, summary=data["summary"], version=data.get("version"))
+        services.request_closure(
+            actor(self.request), self.problem, summary=data["summary"], version=data.get("version")
+        )
 
 
 class ApproveClosureView(ProblemActionView):
     title = gettext_lazy("审核销号")
-    perm = Perm.REVIEW
-    permission_key = "approve_closure"
+    action = "approve_closure"
     success = gettext_lazy("已审核通过，问题销号。")
     form_class = pforms.ApproveClosureForm
     submit_class = "btn-success"
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.approve_closure(self.request.user, self.problem, note=data["note"], version=data.get("version"))
+        services.approve_closure(actor(self.request), self.problem, note=data["note"], version=data.get("version"))
 
 
 class SendBackView(ProblemActionView):
     title = gettext_lazy("退回整改")
-    perm = Perm.REVIEW
-    permission_key = "send_back"
+    action = "send_back"
     success = gettext_lazy("已退回整改。")
     form_class = pforms.SendBackForm
     submit_class = "btn-warning"
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.send_back(self.request.user, self.problem, reason=data["reason"], version=data.get("version"))
+        services.send_back(actor(self.request), self.problem, reason=data["reason"], version=data.get("version"))
 
 
 class ReopenView(ProblemActionView):
     title = gettext_lazy("回头看重新打开")
-    perm = Perm.REOPEN
-    permission_key = "reopen"
+    action = "reopen"
     success = gettext_lazy("问题已重新打开，进入整改。")
     form_class = pforms.ReopenForm
     submit_class = "btn-warning"
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.reopen(self.request.user, self.problem, reason=data["reason"], version=data.get("version"))
+        services.reopen(actor(self.request), self.problem, reason=data["reason"], version=data.get("version"))
 
 
 class RequestExtensionView(ProblemActionView):
     title = gettext_lazy("申请延期")
-    perm = Perm.REQUEST_EXTENSION
-    permission_key = "request_extension"
+    action = "request_extension"
     success = gettext_lazy("延期申请已提交。")
     form_class = pforms.ExtensionRequestForm
 
@@ -509,20 +465,19 @@ class RequestExtensionView(ProblemActionView):
 
     def perform(self, data: dict[str, Any]) -> None:
         services.request_extension(
-            self.request.user, self.problem, new_deadline=data["new_deadline"], reason=data["reason"]
+            actor(self.request), self.problem, new_deadline=data["new_deadline"], reason=data["reason"]
         )
 
 
 class ExtensionDecisionView(ProblemActionView):
-    perm = Perm.APPROVE_EXTENSION
-    permission_key = "decide_extension"
+    action = "decide_extension"
     form_class = pforms.ExtensionDecisionForm
     approve = True
     extension: ExtensionRequest
 
     def load_target(self, **kwargs: Any) -> None:
         requests = ExtensionRequest.objects.filter(problem=self.problem).select_related("requested_by")
-        self.extension = scope.get_visible_or_404(requests, self.request.user, Perm.VIEW, pk=kwargs["extension_pk"])
+        self.extension = scope.get_visible_or_404(requests, actor(self.request), Perm.VIEW, pk=kwargs["extension_pk"])
 
     def initial(self) -> dict[str, Any]:
         return {}
@@ -532,7 +487,7 @@ class ExtensionDecisionView(ProblemActionView):
 
     def perform(self, data: dict[str, Any]) -> None:
         decide = services.approve_extension if self.approve else services.reject_extension
-        decide(self.request.user, self.extension, note=data["note"])
+        decide(actor(self.request), self.extension, note=data["note"])
 
 
 class ApproveExtensionView(ExtensionDecisionView):
@@ -552,14 +507,13 @@ class EditProblemView(ProblemActionView):
     """修改问题 with the version the user saw: a stale form gets a conflict message, never a silent overwrite."""
 
     title = gettext_lazy("修改问题")
-    perm = Perm.EDIT_PROBLEM
-    permission_key = "edit"
+    action = "edit"
     success = gettext_lazy("问题已保存。")
     form_class = pforms.EditProblemForm
     template_name = "problems/problem_form.html"
 
     def form_kwargs(self) -> dict[str, Any]:
-        user, problem = self.request.user, self.problem
+        user, problem = actor(self.request), self.problem
         locked = problem.state != State.PENDING_CLAIM and not scope.can(user, Perm.APPROVE_EXTENSION, problem.org_path)
         return {
             "user": user,
@@ -574,15 +528,12 @@ class EditProblemView(ProblemActionView):
         fields = {name: getattr(p, name) for name in services.EDITABLE_FIELDS}
         return {**fields, "version": p.version}
 
-    def available(self) -> bool:
-        return self.problem.state != State.CLOSED
-
     def perform(self, data: dict[str, Any]) -> None:
         changes = {k: data.get(k) for k in services.EDITABLE_FIELDS if data.get(k) != getattr(self.problem, k)}
         if not changes:
             self.success = gettext_lazy("没有需要保存的修改。")
             return
-        services.edit_problem(self.request.user, self.problem, data["version"], **changes)
+        services.edit_problem(actor(self.request), self.problem, data["version"], **changes)
 
 
 # Filing a problem (登记问题)
@@ -613,7 +564,7 @@ def problem_new(request: HttpRequest) -> HttpResponse:
     form = pforms.ProblemForm(request.POST, user=user, campaign=campaign, perm=Perm.FILE_PROBLEM)
     if form.is_valid():
         try:
-            problem = services.file_problem(user, campaign=campaign, **form.cleaned_data)
+            problem = services.file_problem(actor(request), campaign=campaign, **form.cleaned_data)
         except RuleViolation as exc:
             form.add_error(None, str(exc))
         except NotAllowed as exc:
@@ -670,7 +621,7 @@ def class_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.create_problem_class(user, **form.cleaned_data)
+            created = services.create_problem_class(actor(request), **form.cleaned_data)
         except NotAllowed as exc:
             form.add_error(None, str(exc))
             status = 403

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.roles import Perm
-from luoshi.core.errors import RuleViolation
-from luoshi.problems.choices import EventKind, Light, State
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str | Promise
-    sources: tuple[str, ...]
-    target: str
-    perm: str
-    event: str
-
+from luoshi.problems.choices import EventKind, State
+from luoshi.tracking.workflow import Transition, Workflow
+from luoshi.tracking.workflow import light_for as tracking_light
 
 TRANSITIONS: dict[str, Transition] = {
     "claim": Transition(_("认领"), (State.PENDING_CLAIM,), State.RECTIFYING, Perm.CLAIM, EventKind.CLAIMED),
@@ -34,29 +22,19 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+WORKFLOW = Workflow(_("问题"), State, TRANSITIONS)
+OPEN_STATES = (State.PENDING_CLAIM, State.RECTIFYING, State.PENDING_REVIEW)
+
+
 def transition(action: str, state: str) -> Transition:
     """The transition for ``action`` from ``state``, or a ``RuleViolation`` that says why not."""
-    step = TRANSITIONS[action]
-    if state not in step.sources:
-        raise RuleViolation(
-            gettext("问题当前状态为「{state}」，不能执行「{action}」。").format(
-                state=State(state).label, action=step.label
-            ),
-            code="illegal_transition",
-        )
-    return step
+    return WORKFLOW.step(action, state)
 
 
 def actions_from(state: str) -> list[str]:
-    return [name for name, step in TRANSITIONS.items() if state in step.sources]
+    return WORKFLOW.actions_from(state)
 
 
 def light_for(state: str, deadline: date, today: date, yellow_days: int) -> str:
     """Red: past deadline and not closed; yellow: due within ``yellow_days``; green otherwise."""
-    if state == State.CLOSED:
-        return Light.GREEN
-    if deadline < today:
-        return Light.RED
-    if (deadline - today).days <= yellow_days:
-        return Light.YELLOW
-    return Light.GREEN
+    return tracking_light(state == State.CLOSED, deadline, today, yellow_days)

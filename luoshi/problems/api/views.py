@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from luoshi.access import scope
 from luoshi.access.api import ScopedViewSetMixin
 from luoshi.access.roles import Perm
+from luoshi.accounts.acting import actor
 from luoshi.core.errors import NotAllowed
 from luoshi.problems import services
 from luoshi.problems.api import serializers as s
@@ -84,7 +85,7 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def create(self, request: Request) -> Response:
         if not scope.has_perm_anywhere(request.user, Perm.FILE_PROBLEM):
             raise NotAllowed(gettext("您无权登记问题。"))
-        problem = services.file_problem(request.user, **_input(s.ProblemCreateInput, request))
+        problem = services.file_problem(actor(request), **_input(s.ProblemCreateInput, request))
         return self._detail(problem, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -97,21 +98,21 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         problem = self.get_object()
         changes = _input(s.ProblemUpdateInput, request)
         version = changes.pop("version")
-        return self._detail(services.edit_problem(request.user, problem, version, **changes))
+        return self._detail(services.edit_problem(actor(request), problem, version, **changes))
 
     @extend_schema(summary=_("认领"), request=s.ProblemVersionInput, responses=_answers(s.ProblemDetailSerializer))
     @action(detail=True, methods=["post"])
     def claim(self, request: Request, pk: str | None = None) -> Response:
         problem = self.get_object()
         data = _input(s.ProblemVersionInput, request)
-        return self._detail(services.claim(request.user, problem, version=data.get("version")))
+        return self._detail(services.claim(actor(request), problem, version=data.get("version")))
 
     @extend_schema(summary=_("申请销号"), request=s.RequestClosureInput, responses=_answers(s.ProblemDetailSerializer))
     @action(detail=True, methods=["post"], url_path="request-closure")
     def request_closure(self, request: Request, pk: str | None = None) -> Response:
         problem = self.get_object()
         data = _input(s.RequestClosureInput, request)
-        services.request_closure(request.user, problem, summary=data["summary"], version=data.get("version"))
+        services.request_closure(actor(request), problem, summary=data["summary"], version=data.get("version"))
         return self._detail(problem)
 
     @extend_schema(summary=_("审核销号"), request=s.ApproveClosureInput, responses=_answers(s.ProblemDetailSerializer))
@@ -120,7 +121,7 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         problem = self.get_object()
         data = _input(s.ApproveClosureInput, request)
         return self._detail(
-            services.approve_closure(request.user, problem, note=data["note"], version=data.get("version"))
+            services.approve_closure(actor(request), problem, note=data["note"], version=data.get("version"))
         )
 
     @extend_schema(summary=_("退回整改"), request=s.ProblemReasonInput, responses=_answers(s.ProblemDetailSerializer))
@@ -129,7 +130,7 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
         problem = self.get_object()
         data = _input(s.ProblemReasonInput, request)
         return self._detail(
-            services.send_back(request.user, problem, reason=data["reason"], version=data.get("version"))
+            services.send_back(actor(request), problem, reason=data["reason"], version=data.get("version"))
         )
 
     @extend_schema(
@@ -139,7 +140,9 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         problem = self.get_object()
         data = _input(s.ProblemReasonInput, request)
-        return self._detail(services.reopen(request.user, problem, reason=data["reason"], version=data.get("version")))
+        return self._detail(
+            services.reopen(actor(request), problem, reason=data["reason"], version=data.get("version"))
+        )
 
     @extend_schema(
         summary=_("申请延期"),
@@ -151,7 +154,7 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def extensions(self, request: Request, pk: str | None = None) -> Response:
         problem = self.get_object()
         data = _input(s.ExtensionRequestInput, request)
-        ext = services.request_extension(request.user, problem, **data)
+        ext = services.request_extension(actor(request), problem, **data)
         return Response(s.ExtensionRequestSerializer(ext).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -166,7 +169,7 @@ class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def progress(self, request: Request, pk: str | None = None) -> Response:
         problem = self.get_object()
         data = _input(s.ProgressReportInput, request)
-        entry = services.report_progress(request.user, problem, **data)
+        entry = services.report_progress(actor(request), problem, **data)
         entry = ProgressEntry.objects.prefetch_related("evidence").get(pk=entry.pk)
         return Response(s.ProgressEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
@@ -198,7 +201,7 @@ class MeasureViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     )
     def create(self, request: Request) -> Response:
         data = _input(s.MeasureCreateInput, request)
-        measure = services.add_measure(request.user, data.pop("problem"), **data)
+        measure = services.add_measure(actor(request), data.pop("problem"), **data)
         return Response(self.get_serializer(measure).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("措施完成"), request=s.ProblemVersionInput, responses=_answers(s.MeasureSerializer))
@@ -206,7 +209,7 @@ class MeasureViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def complete(self, request: Request, pk: str | None = None) -> Response:
         measure = self.get_object()
         data = _input(s.ProblemVersionInput, request)
-        done = services.complete_measure(request.user, measure, version=data.get("version"))
+        done = services.complete_measure(actor(request), measure, version=data.get("version"))
         return Response(self.get_serializer(done).data)
 
 
@@ -228,7 +231,7 @@ class ExtensionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def approve(self, request: Request, pk: str | None = None) -> Response:
         ext = self.get_object()
         data = _input(s.ExtensionDecisionInput, request)
-        return Response(self.get_serializer(services.approve_extension(request.user, ext, note=data["note"])).data)
+        return Response(self.get_serializer(services.approve_extension(actor(request), ext, note=data["note"])).data)
 
     @extend_schema(
         summary=_("不同意延期"), request=s.ExtensionDecisionInput, responses=_answers(s.ExtensionRequestSerializer)
@@ -237,7 +240,7 @@ class ExtensionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def reject(self, request: Request, pk: str | None = None) -> Response:
         ext = self.get_object()
         data = _input(s.ExtensionDecisionInput, request)
-        return Response(self.get_serializer(services.reject_extension(request.user, ext, note=data["note"])).data)
+        return Response(self.get_serializer(services.reject_extension(actor(request), ext, note=data["note"])).data)
 
 
 @extend_schema_view(
@@ -257,5 +260,5 @@ class ProblemClassViewSet(
         summary=_("新建问题类别"), request=s.ProblemClassCreateInput, responses=_answers(s.ProblemClassSerializer, 201)
     )
     def create(self, request: Request) -> Response:
-        problem_class = services.create_problem_class(request.user, **_input(s.ProblemClassCreateInput, request))
+        problem_class = services.create_problem_class(actor(request), **_input(s.ProblemClassCreateInput, request))
         return Response(self.get_serializer(problem_class).data, status=status.HTTP_201_CREATED)

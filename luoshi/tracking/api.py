@@ -1,0 +1,33 @@
+"""The one API action of tracked work: ``POST …/{id}/actions/{name}/`` runs a transition or activity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404
+from rest_framework import serializers
+from rest_framework.request import Request
+
+
+@dataclass(frozen=True)
+class ApiAction:
+    """One action of a mechanism's API: its input and the service call it makes."""
+
+    input: type[serializers.Serializer]
+    call: Callable[[Any, Any, dict[str, Any]], Any]  # (actor, item, validated input) -> result
+
+
+def read_input(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def run_action(actions: dict[str, ApiAction], name: str, request: Request, item: Any) -> Any:
+    """Validate the input of action ``name`` and call its service; an unknown name is a 404."""
+    chosen = actions.get(name)
+    if chosen is None:
+        raise Http404
+    return chosen.call(request.user, item, read_input(chosen.input, request))
