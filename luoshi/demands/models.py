@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.access.scope import ScopedQuerySet
 from luoshi.core.models import PathField, Scoped, TimeStamped
 from luoshi.demands.choices import DemandEventKind, DemandKind, DemandState, Outcome, Satisfaction
+from luoshi.tracking.models import ExtensionRequestBase, TimelineEvent, TrackedItem
 
 USER = settings.AUTH_USER_MODEL
 
@@ -106,7 +107,7 @@ class Project(TimeStamped, Scoped):
         return self.name
 
 
-class Demand(TimeStamped, Scoped):
+class Demand(TrackedItem):
     """A citizen demand (诉求工单). ``org_path`` is the path of the unit that holds it now.
 
     Imports write millions of tickets, so the table keeps only the indexes that queries use: unique
@@ -186,7 +187,6 @@ class Demand(TimeStamped, Scoped):
         related_name="demands",
         db_index=False,
     )
-    version = models.PositiveIntegerField(_("版本"), default=1)
     # No index: imports write millions of tickets; nothing lists a batch's tickets.
     import_batch = models.ForeignKey(
         "DemandImport",
@@ -246,19 +246,16 @@ class DemandImport(TimeStamped, Scoped):
         return f"{self.file_name}（{self.count}）"
 
 
-class DemandEvent(Scoped):
+class DemandEvent(TimelineEvent):
     """One entry of a demand's timeline (办理记录)."""
 
     demand = models.ForeignKey(Demand, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(USER, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(_("事项"), max_length=30, choices=DemandEventKind.choices)
     from_state = models.CharField(_("原状态"), max_length=12, choices=DemandState.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=12, choices=DemandState.choices, blank=True)
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    note = models.TextField(_("说明"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -267,24 +264,14 @@ class DemandEvent(Scoped):
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
 
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
-
-class DemandExtension(TimeStamped, Scoped):
+class DemandExtension(ExtensionRequestBase):
     """An extension request of a demand's resolution deadline (延期申请), at most 10 working days."""
 
     demand = models.ForeignKey(Demand, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="extensions")
-    requested_by = models.ForeignKey(USER, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
     days = models.PositiveSmallIntegerField(_("延期工作日"))
-    reason = models.TextField(_("理由"))
     old_due = models.DateTimeField(_("原时限"))
     new_due = models.DateTimeField(_("新时限"))
-    state = models.CharField(_("状态"), max_length=10, default="pending")
-    decided_by = models.ForeignKey(
-        USER, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

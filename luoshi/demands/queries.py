@@ -10,15 +10,15 @@ from django.utils import timezone
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
-from luoshi.demands import services, workflow
-from luoshi.demands.choices import Satisfaction
+from luoshi.demands import services
 from luoshi.demands.models import Demand, DemandExtension
 from luoshi.orgs import queries as org_queries
 from luoshi.orgs.models import Unit
+from luoshi.tracking import engine
+from luoshi.tracking.choices import RequestState
 
 LIST_RELATED = ("channel", "category", "handling_unit", "dispatcher_unit", "company", "project")
 DETAIL_RELATED = (*LIST_RELATED, "problem")
-PENDING = "pending"
 UNIT_OPTIONS_LIMIT = 50
 
 
@@ -32,7 +32,7 @@ def load_demand(user: Any, pk: int) -> Demand:
 
 
 def pending_extension(demand: Demand) -> DemandExtension | None:
-    return demand.extensions.filter(state=PENDING).select_related("requested_by").order_by("-id").first()
+    return demand.extensions.filter(state=RequestState.PENDING).select_related("requested_by").order_by("-id").first()
 
 
 def dispatch_units(user: Any, text: str = "") -> list[Unit]:
@@ -73,21 +73,8 @@ def deadlines(demand: Demand) -> list[Deadline]:
     ]
 
 
-def demand_permissions(user: Any, demand: Demand, extension: DemandExtension | None) -> dict[str, bool]:
-    """Exactly the actions ``user`` may offer on ``demand`` now, for the buttons of the detail page."""
-    path = demand.org_path
-
-    def may(perm: str) -> bool:
-        return scope.can(user, perm, path)
-
-    can = {name: may(workflow.TRANSITIONS[name].perm) for name in workflow.actions_from(demand.state)}
-    allowed = {name: can.get(name, False) for name in workflow.TRANSITIONS}
-    allowed["redo"] = allowed["redo"] and demand.satisfaction == Satisfaction.UNSATISFIED
-    allowed["escalate"] = allowed["escalate"] and not demand.escalated
-    allowed["request_extension"] = allowed["request_extension"] and extension is None
-    allowed["decide_extension"] = (
-        extension is not None and extension.requested_by_id != user.pk and may(Perm.APPROVE_DEMAND_EXTENSION)
-    )
-    allowed["reveal"] = services.may_reveal(user, demand)
-    allowed["link_problem"] = demand.problem_id is None and scope.has_perm_anywhere(user, Perm.EDIT_PROBLEM)
-    return allowed
+def demand_permissions(user: Any, demand: Demand) -> dict[str, bool]:
+    """The engine's answer as booleans by action, for the buttons of the detail page."""
+    tracker = services.DEMANDS
+    open_now = set(engine.available_actions(tracker, user, demand))
+    return {name: name in open_now for name in (*tracker.workflow.transitions, *tracker.activities)}

@@ -1,8 +1,9 @@
 """The only code that writes citizen demands (诉求工单), their timeline and extension requests.
 
-Each transition is one function that checks who may do it (scope), locks the row, checks the
-version the user saw and the state, then moves the ticket, writes a timeline event, an audit
-record and the rollups, all in one transaction. A refused call changes nothing.
+Every transition runs on the tracked-work engine (``luoshi.tracking.engine``) through ``DEMANDS``:
+scope before and after the row lock, the version the user saw, the state table and the extra
+rules below, then the move, its timeline event, its audit record and the rollups, all in one
+transaction. The same rules answer which actions a user may take now. A refused call changes nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from luoshi.access import scope
 from luoshi.access.models import RoleAssignment
 from luoshi.access.roles import Perm, Role
+from luoshi.accounts.models import User
 from luoshi.audit.models import Action
 from luoshi.audit.services import record, snapshot
 from luoshi.core import crypto, paths
@@ -42,6 +44,9 @@ from luoshi.demands.models import (
 )
 from luoshi.orgs.models import Unit
 from luoshi.problems.models import Problem
+from luoshi.tracking import engine
+from luoshi.tracking.choices import RequestState
+from luoshi.tracking.workflow import Transition
 
 PERSONAL_FIELDS = ("citizen_name_enc", "citizen_phone_enc", "citizen_phone_index")
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
@@ -50,85 +55,120 @@ PUBLIC_ACTOR = "群众"
 SYSTEM_ACTOR = "系统"
 ANONYMOUS_ACTIONS = {"call_back": PUBLIC_ACTOR, "escalate": SYSTEM_ACTOR}  # who acts when no user does
 SIGN_BREACH, RESPOND_BREACH, RESOLVE_BREACH = "签收超时", "联系群众超时", "办结超时"
+Actor = User | None
 
 
-class ExtensionState:
-    PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+# --- the rules that open or close an action now (the engine's guards and activities) ----------------
 
 
-# --- helpers ------------------------------------------------------------------------------------
+def may_reveal(actor: Actor, demand: Demand) -> bool:
+    """Only the ticket's handlers and its dispatchers see the citizen's name and phone in clear."""
+    if demand.handling_unit_id and scope.can(actor, Perm.HANDLE_DEMAND, demand.org_path):
+        return True
+    return scope.can(actor, Perm.DISPATCH_DEMAND, demand.dispatcher_unit.path)
 
 
-def _event(
-    demand: Demand, actor: Any, kind: str, note: str = "", from_state: str = "", unit: Unit | None = None
-) -> None:
-    DemandEvent.objects.create(
-        demand=demand,
-        org_path=demand.org_path,
-        at=timezone.now(),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        kind=kind,
-        from_state=from_state,
-        to_state=demand.state if from_state else "",
-        unit=unit,
-        note=note[:2000],
-    )
+def _pending(demand: Demand) -> DemandExtension | None:
+    return demand.extensions.filter(state=RequestState.PENDING).order_by("-id").first()
 
 
-def _snapshot(demand: Demand) -> dict[str, Any]:
-    return snapshot(demand, exclude=PERSONAL_FIELDS)
+def _return_rule(actor: Actor, demand: Demand) -> RuleViolation | None:
+    if demand.dispatched_at and timezone.now() > timers.add_working_days(demand.dispatched_at, timers.RETURN_DAYS):
+        late = _("派单已超过 {days} 个工作日，不能退单。").format(days=timers.RETURN_DAYS)
+        return RuleViolation(late, code="return_too_late")
+    return None
 
 
-def _audit(
-    actor: Any, demand: Demand, before: dict[str, Any], label: str, note: str = "", nobody: str = SYSTEM_ACTOR
-) -> None:
-    after = _snapshot(demand)
-    changed = sorted(k for k in after if k != "updated_at" and before.get(k) != after[k])
-    record(
-        Action.TRANSITION,
-        actor=actor,
-        obj=demand,
-        before={k: before.get(k) for k in changed},
-        after={k: after[k] for k in changed},
-        detail=f"{label}{'：' + note if note else ''}"[:200],
-        actor_name="" if actor is not None else nobody,
-    )
+def _redo_rule(actor: Actor, demand: Demand) -> str | None:
+    if demand.satisfaction != Satisfaction.UNSATISFIED:
+        return _("只有回访不满意的工单才能重办。")
+    return None
 
 
-def _locked(demand: Demand, version: int | None) -> Demand:
-    fresh = Demand.objects.select_for_update(of=("self",)).select_related("category").get(pk=demand.pk)
-    if version is not None and fresh.version != version:
-        raise Conflict(_("该工单已被他人修改，请刷新页面后重试。"))
-    return fresh
+def _escalate_rule(actor: Actor, demand: Demand) -> str | None:
+    return _("该工单已在督办中。") if demand.escalated else None
 
 
-def _start(actor: Any, demand: Demand, action: str, version: int | None) -> tuple[Demand, workflow.Transition]:
-    """Check scope, version and state on the locked row; nothing is written yet."""
-    step = workflow.TRANSITIONS[action]
-    message = _("您无权执行「{action}」。").format(action=step.label)
-    if actor is None and action not in ANONYMOUS_ACTIONS:
-        raise NotAllowed(message)
-    fresh = _locked(demand, version)
-    if actor is not None:
-        scope.require(actor, step.perm, fresh, message)
-    workflow.transition(action, fresh.state)
-    return fresh, step
+def _extension_rule(actor: Actor, demand: Demand) -> RuleViolation | None:
+    if demand.resolve_due is None or timezone.now() > demand.resolve_due:
+        return RuleViolation(_("已超过办结时限，不能再申请延期。"), code="extension_too_late")
+    if _pending(demand) is not None:
+        return RuleViolation(_("该工单已有待审批的延期申请。"))
+    return None
 
 
-def _move(actor: Any, fresh: Demand, step: workflow.Transition, note: str = "", **fields: Any) -> Demand:
-    """Apply the transition and its fields; write the event, the audit record and the rollups."""
-    before_facts, before = rollups.facts(fresh), _snapshot(fresh)
-    from_state = fresh.state
-    fresh.state = workflow.target_of(step, from_state)
-    for name, value in fields.items():
-        setattr(fresh, name, value)
-    fresh.version += 1
-    fresh.save()
-    _event(fresh, actor, step.event, note=note, from_state=from_state, unit=fields.get("handling_unit"))
-    action = next(name for name, known in workflow.TRANSITIONS.items() if known is step)
-    _audit(actor, fresh, before, record_text(step.label), note, ANONYMOUS_ACTIONS.get(action, SYSTEM_ACTOR))
-    rollups.on_demand_saved(before_facts, fresh)
-    return fresh
+def _decide_rule(actor: Actor, demand: Demand) -> str | None:
+    pending = _pending(demand)
+    if pending is None:
+        return _("该工单没有待审批的延期申请。")
+    if actor is not None and pending.requested_by_id == actor.pk:
+        return _("不能审批自己提出的延期申请。")
+    return None
+
+
+def _reveal_rule(actor: Actor, demand: Demand) -> str | None:
+    if not may_reveal(actor, demand):
+        return _("只有该工单的承办人和受理派单员可以查看群众的姓名和电话。")
+    return None
+
+
+def _link_rule(actor: Actor, demand: Demand) -> str | None:
+    if demand.problem_id is not None:
+        return _("该工单已关联问题。")
+    if not scope.has_perm_anywhere(actor, Perm.EDIT_PROBLEM):
+        return _("您无权编辑问题清单。")
+    return None
+
+
+class DemandTracker(engine.Tracker[Demand]):
+    """Demands on the engine: the rollups move with every change of a ticket."""
+
+    def facts(self, item: Demand) -> Any:
+        return rollups.facts(item)
+
+    def moved(self, before: Any, item: Demand) -> None:
+        rollups.on_demand_saved(before, item)
+
+
+DEMANDS = DemandTracker(
+    model=Demand,
+    workflow=workflow.FLOW,
+    event_model=DemandEvent,
+    item_field="demand",
+    stale_message=gettext_lazy("该工单已被他人修改，请刷新页面后重试。"),
+    related=("category",),
+    anonymous=ANONYMOUS_ACTIONS,
+    activities={
+        "decide_extension": engine.Activity(
+            gettext_lazy("审批延期"), Perm.APPROVE_DEMAND_EXTENSION, workflow.ALL_STATES, _decide_rule
+        ),
+        "reveal": engine.Activity(gettext_lazy("查看联系方式"), Perm.VIEW_DEMANDS, workflow.ALL_STATES, _reveal_rule),
+        "link_problem": engine.Activity(gettext_lazy("转为问题"), Perm.VIEW_DEMANDS, workflow.ALL_STATES, _link_rule),
+    },
+    guards={
+        "return": _return_rule,
+        "redo": _redo_rule,
+        "escalate": _escalate_rule,
+        "request_extension": _extension_rule,
+    },
+    exclude=PERSONAL_FIELDS,
+)
+
+
+def _current(demand: Demand) -> Demand:
+    """The caller's copy, or the row as it is now if the copy is older (the ticket moved since it was read).
+
+    The engine checks scope on this before it locks the row, so a stale copy is judged by the unit
+    that holds the ticket now, not by the one that held it when the copy was read.
+    """
+    version = Demand.objects.filter(pk=demand.pk).values_list("version", flat=True).first()
+    if version is None or version == demand.version:
+        return demand
+    return Demand.objects.select_related(*DEMANDS.related).get(pk=demand.pk)
+
+
+def _start(actor: Actor, demand: Demand, action: str, version: int | None) -> tuple[Demand, Transition]:
+    return engine.start(DEMANDS, actor, _current(demand), action, version)
 
 
 def _required(text: str, message: str) -> str:
@@ -152,7 +192,7 @@ def default_intake_unit() -> Unit:
     return root
 
 
-def _intake_unit(actor: Any, intake_unit: Unit | None) -> Unit:
+def _intake_unit(actor: Actor, intake_unit: Unit | None) -> Unit:
     if intake_unit is None and actor is not None:
         tops = scope.scope_paths(actor, Perm.RECEIVE_DEMAND)
         intake_unit = Unit.objects.filter(path=tops[0]).first() if tops else None
@@ -225,7 +265,7 @@ def _tracking_code() -> str:
 
 
 def receive_demand(
-    actor: Any,
+    actor: Actor,
     *,
     channel: DemandChannel,
     category: Category,
@@ -275,12 +315,12 @@ def receive_demand(
         demand.save()
         demand.number = f"{timezone.localtime(demand.received_at):%Y%m%d}{demand.pk:08d}"
         demand.save(update_fields=["number"])
-        _event(demand, actor, DemandEventKind.RECEIVED, from_state="", unit=unit)
+        engine.event(DEMANDS, demand, actor, DemandEventKind.RECEIVED, unit=unit)
         record(
             Action.CREATE,
             actor=actor,
             obj=demand,
-            after=_snapshot(demand),
+            after=DEMANDS.snapshot(demand),
             actor_name="" if actor is not None else PUBLIC_ACTOR,
         )
         rollups.on_demand_saved(None, demand)
@@ -300,7 +340,7 @@ def _due_fields(demand: Demand, start: dt.datetime, calendar: timers.Calendar) -
 
 
 @transaction.atomic
-def dispatch(actor: Any, demand: Demand, *, unit: Unit, note: str = "", version: int | None = None) -> Demand:
+def dispatch(actor: Actor, demand: Demand, *, unit: Unit, note: str = "", version: int | None = None) -> Demand:
     """派单: the dispatcher hands the ticket to a handling unit; its clocks start now."""
     fresh, step = _start(actor, demand, "dispatch", version)
     if not paths.is_within(unit.path, fresh.dispatcher_unit.path):
@@ -308,11 +348,13 @@ def dispatch(actor: Any, demand: Demand, *, unit: Unit, note: str = "", version:
     now = timezone.now()
     fields = _due_fields(fresh, now, timers.Calendar())
     units = set(fresh.events.filter(kind=DemandEventKind.DISPATCHED).values_list("unit_id", flat=True)) | {unit.pk}
-    fresh = _move(
+    fresh = engine.move(
+        DEMANDS,
         actor,
         fresh,
         step,
         note,
+        event_extra={"unit": unit},
         handling_unit=unit,
         org_path=unit.path,
         dispatched_at=now,
@@ -329,10 +371,10 @@ def dispatch(actor: Any, demand: Demand, *, unit: Unit, note: str = "", version:
 
 
 @transaction.atomic
-def sign(actor: Any, demand: Demand, *, version: int | None = None) -> Demand:
+def sign(actor: Actor, demand: Demand, *, version: int | None = None) -> Demand:
     """签收: the handling unit takes the ticket on."""
     fresh, step = _start(actor, demand, "sign", version)
-    return _move(actor, fresh, step, signed_at=timezone.now())
+    return engine.move(DEMANDS, actor, fresh, step, signed_at=timezone.now())
 
 
 def _responded(fresh: Demand, now: dt.datetime) -> dict[str, Any]:
@@ -343,15 +385,15 @@ def _responded(fresh: Demand, now: dt.datetime) -> dict[str, Any]:
 
 
 @transaction.atomic
-def respond(actor: Any, demand: Demand, *, note: str, version: int | None = None) -> Demand:
+def respond(actor: Actor, demand: Demand, *, note: str, version: int | None = None) -> Demand:
     """联系群众 / 办理: the handler contacts the citizen or records progress; the first one stops the clock."""
     note = _required(note, _("请填写联系群众或办理情况。"))
     fresh, step = _start(actor, demand, "respond", version)
-    return _move(actor, fresh, step, note, **_responded(fresh, timezone.now()))
+    return engine.move(DEMANDS, actor, fresh, step, note, **_responded(fresh, timezone.now()))
 
 
 @transaction.atomic
-def finish(actor: Any, demand: Demand, *, outcome: str, explanation: str, version: int | None = None) -> Demand:
+def finish(actor: Actor, demand: Demand, *, outcome: str, explanation: str, version: int | None = None) -> Demand:
     """办结: resolved or not, with an explanation; the callback clock starts."""
     if outcome not in Outcome.values:
         raise RuleViolation(_("请选择办理结果。"))
@@ -360,7 +402,8 @@ def finish(actor: Any, demand: Demand, *, outcome: str, explanation: str, versio
     now = timezone.now()
     limits = timers.limits_for(fresh.category)
     on_time = fresh.finished_on_time is not False and (fresh.resolve_due is None or now <= fresh.resolve_due)
-    return _move(
+    return engine.move(
+        DEMANDS,
         actor,
         fresh,
         step,
@@ -375,15 +418,12 @@ def finish(actor: Any, demand: Demand, *, outcome: str, explanation: str, versio
 
 
 @transaction.atomic
-def return_demand(actor: Any, demand: Demand, *, reason: str, version: int | None = None) -> Demand:
+def return_demand(actor: Actor, demand: Demand, *, reason: str, version: int | None = None) -> Demand:
     """退单: a wrong-unit ticket goes back to the dispatcher, within 2 working days of dispatch."""
     reason = _required(reason, _("请填写退单理由。"))
     fresh, step = _start(actor, demand, "return", version)
-    if fresh.dispatched_at and timezone.now() > timers.add_working_days(fresh.dispatched_at, timers.RETURN_DAYS):
-        raise RuleViolation(
-            _("派单已超过 {days} 个工作日，不能退单。").format(days=timers.RETURN_DAYS), code="return_too_late"
-        )
-    return _move(
+    return engine.move(
+        DEMANDS,
         actor,
         fresh,
         step,
@@ -401,13 +441,14 @@ def return_demand(actor: Any, demand: Demand, *, reason: str, version: int | Non
 
 
 @transaction.atomic
-def call_back(actor: Any, demand: Demand, *, satisfaction: str, note: str = "", version: int | None = None) -> Demand:
+def call_back(actor: Actor, demand: Demand, *, satisfaction: str, note: str = "", version: int | None = None) -> Demand:
     """回访: the citizen's satisfaction; ``actor`` None is the citizen on the public page."""
     if satisfaction not in Satisfaction.values:
         raise RuleViolation(_("请选择满意度。"))
     fresh, step = _start(actor, demand, "call_back", version)
     label = Satisfaction(satisfaction).label
-    return _move(
+    return engine.move(
+        DEMANDS,
         actor,
         fresh,
         step,
@@ -418,15 +459,14 @@ def call_back(actor: Any, demand: Demand, *, satisfaction: str, note: str = "", 
 
 
 @transaction.atomic
-def redo(actor: Any, demand: Demand, *, reason: str, version: int | None = None) -> Demand:
+def redo(actor: Actor, demand: Demand, *, reason: str, version: int | None = None) -> Demand:
     """重办: after an unsatisfied callback the handling unit handles the ticket again."""
     reason = _required(reason, _("请填写重办理由。"))
     fresh, step = _start(actor, demand, "redo", version)
-    if fresh.satisfaction != Satisfaction.UNSATISFIED:
-        raise RuleViolation(_("只有回访不满意的工单才能重办。"))
     now = timezone.now()
     limits = timers.limits_for(fresh.category)
-    fresh = _move(
+    fresh = engine.move(
+        DEMANDS,
         actor,
         fresh,
         step,
@@ -446,21 +486,22 @@ def redo(actor: Any, demand: Demand, *, reason: str, version: int | None = None)
 
 
 @transaction.atomic
-def archive(actor: Any, demand: Demand, *, version: int | None = None) -> Demand:
+def archive(actor: Actor, demand: Demand, *, version: int | None = None) -> Demand:
     """归档: the ticket is closed for good."""
     fresh, step = _start(actor, demand, "archive", version)
-    return _move(actor, fresh, step, archived_at=timezone.now())
+    return engine.move(DEMANDS, actor, fresh, step, archived_at=timezone.now())
 
 
-def _escalate(actor: Any, fresh: Demand, reason: str) -> Demand:
-    return _move(actor, fresh, workflow.TRANSITIONS["escalate"], reason, escalated=True)
+def _escalate(actor: Actor, fresh: Demand, reason: str) -> Demand:
+    """督办 of a ticket already locked in this transaction (by a user, or automatically by the system)."""
+    return engine.move(DEMANDS, actor, fresh, workflow.FLOW["escalate"], reason, escalated=True)
 
 
 @transaction.atomic
-def escalate(actor: Any, demand: Demand, *, reason: str) -> Demand:
+def escalate(actor: Actor, demand: Demand, *, reason: str, version: int | None = None) -> Demand:
     """督办: the dispatcher (or the system, ``actor`` None) puts the ticket under supervision."""
     reason = _required(reason, _("请填写督办事由。"))
-    fresh, _step = _start(actor, demand, "escalate", None)
+    fresh, _step = _start(actor, demand, "escalate", version)
     return _escalate(actor, fresh, reason)
 
 
@@ -468,17 +509,17 @@ def escalate(actor: Any, demand: Demand, *, reason: str) -> Demand:
 
 
 @transaction.atomic
-def request_extension(actor: Any, demand: Demand, *, days: int, reason: str) -> DemandExtension:
-    """申请延期: at most 10 working days, asked before the resolution deadline."""
+def request_extension(
+    actor: Actor, demand: Demand, *, days: int, reason: str, version: int | None = None
+) -> DemandExtension:
+    """申请延期: at most 10 working days, asked before the resolution deadline, one pending at a time."""
     reason = _required(reason, _("请填写延期理由。"))
     days = int(days) if str(days).strip().isdigit() else 0
     if not 1 <= days <= timers.MAX_EXTENSION_DAYS:
         raise RuleViolation(_("延期天数应为 1 至 {max} 个工作日。").format(max=timers.MAX_EXTENSION_DAYS))
-    fresh, step = _start(actor, demand, "request_extension", None)
-    if fresh.resolve_due is None or timezone.now() > fresh.resolve_due:
-        raise RuleViolation(_("已超过办结时限，不能再申请延期。"), code="extension_too_late")
-    if fresh.extensions.filter(state=ExtensionState.PENDING).exists():
-        raise RuleViolation(_("该工单已有待审批的延期申请。"))
+    fresh, step = _start(actor, demand, "request_extension", version)
+    assert actor is not None  # the engine refuses it to nobody
+    assert fresh.resolve_due is not None  # the rule of request_extension
     ext = DemandExtension.objects.create(
         demand=fresh,
         org_path=fresh.org_path,
@@ -488,69 +529,62 @@ def request_extension(actor: Any, demand: Demand, *, days: int, reason: str) -> 
         old_due=fresh.resolve_due,
         new_due=timers.add_working_days(fresh.resolve_due, days),
     )
-    _event(fresh, actor, step.event, note=_("延期 {days} 个工作日：{reason}").format(days=days, reason=reason))
     record(Action.CREATE, actor=actor, obj=ext, after=snapshot(ext), detail=record_text(step.label))
+    note = _("延期 {days} 个工作日：{reason}").format(days=days, reason=reason)
+    engine.move(DEMANDS, actor, fresh, step, note)
     return ext
 
 
-def _decide(actor: Any, ext: DemandExtension) -> tuple[DemandExtension, Demand]:
-    scope.require(actor, Perm.APPROVE_DEMAND_EXTENSION, ext, _("您无权审批该延期申请。"))
-    fresh_ext = DemandExtension.objects.select_for_update().get(pk=ext.pk)
-    if fresh_ext.state != ExtensionState.PENDING:
-        raise RuleViolation(_("该延期申请已审批。"))
-    demand = _locked(fresh_ext.demand, None)
-    return fresh_ext, demand
+def _decide(actor: Actor, ext: DemandExtension, approve: bool, note: str) -> tuple[DemandExtension, Demand]:
+    """The decided request and its demand, locked; scope is checked before and after the locks."""
+    message = _("您无权审批该延期申请。")
+    if actor is None:
+        raise NotAllowed(message)
+    scope.require(actor, Perm.APPROVE_DEMAND_EXTENSION, ext, message)
+    label = "同意延期" if approve else "不同意延期"
+    decided = engine.decide_request(
+        actor,
+        ext,
+        approve,
+        note,
+        own_message=_("不能审批自己提出的延期申请。"),
+        decided_message=_("该延期申请已审批。"),
+        detail=f"{label}：{note}" if note else label,
+    )
+    demand = engine.lock(DEMANDS, decided.demand, None)
+    scope.require(actor, Perm.APPROVE_DEMAND_EXTENSION, demand, message)
+    return decided, demand
 
 
 @transaction.atomic
-def approve_extension(actor: Any, ext: DemandExtension) -> DemandExtension:
+def approve_extension(actor: Actor, ext: DemandExtension, *, note: str = "") -> DemandExtension:
     """同意延期: the resolution deadline moves to the requested date."""
-    ext, demand = _decide(actor, ext)
-    before_ext = snapshot(ext)
-    ext.state, ext.decided_by, ext.decided_at = ExtensionState.APPROVED, actor, timezone.now()
-    ext.save()
-    record(Action.UPDATE, actor=actor, obj=ext, before=before_ext, after=snapshot(ext), detail="同意延期")
-    before_facts, before = rollups.facts(demand), _snapshot(demand)
-    demand.resolve_due = ext.new_due
-    demand.version += 1
-    demand.save()
-    _event(demand, actor, DemandEventKind.EXTENSION_APPROVED, note=f"{timezone.localtime(ext.new_due):%Y-%m-%d %H:%M}")
-    _audit(actor, demand, before, "同意延期")
-    rollups.on_demand_saved(before_facts, demand)
+    ext, demand = _decide(actor, ext, True, note.strip())
+    due = f"{timezone.localtime(ext.new_due):%Y-%m-%d %H:%M}"
+    engine.update(DEMANDS, actor, demand, DemandEventKind.EXTENSION_APPROVED, "同意延期", due, resolve_due=ext.new_due)
     return ext
 
 
 @transaction.atomic
-def reject_extension(actor: Any, ext: DemandExtension, *, note: str) -> DemandExtension:
-    """不同意延期, with a reason; the deadline stays."""
+def reject_extension(actor: Actor, ext: DemandExtension, *, note: str) -> DemandExtension:
+    """不同意延期, with a reason kept on the request; the deadline stays."""
     note = _required(note, _("请填写不同意的理由。"))
-    ext, demand = _decide(actor, ext)
-    before_ext = snapshot(ext)
-    ext.state, ext.decided_by, ext.decided_at = ExtensionState.REJECTED, actor, timezone.now()
-    ext.save()
-    _event(demand, actor, DemandEventKind.EXTENSION_REJECTED, note=note)
-    record(Action.UPDATE, actor=actor, obj=ext, before=before_ext, after=snapshot(ext), detail=f"不同意延期：{note}")
+    ext, demand = _decide(actor, ext, False, note)
+    engine.event(DEMANDS, demand, actor, DemandEventKind.EXTENSION_REJECTED, note=note)
     return ext
 
 
 # --- 个人信息 / 超时 / 转问题 -----------------------------------------------------------------------
 
 
-def may_reveal(actor: Any, demand: Demand) -> bool:
-    """Only the ticket's handlers and its dispatchers see the citizen's name and phone in clear."""
-    if demand.handling_unit_id and scope.can(actor, Perm.HANDLE_DEMAND, demand.org_path):
-        return True
-    return scope.can(actor, Perm.DISPATCH_DEMAND, demand.dispatcher_unit.path)
-
-
 @transaction.atomic
-def reveal_citizen(actor: Any, demand: Demand) -> tuple[str, str]:
+def reveal_citizen(actor: Actor, demand: Demand) -> tuple[str, str]:
     """查看群众信息: the name and phone in clear, each view audited and on the timeline."""
-    if not may_reveal(actor, demand):
+    if actor is None or not may_reveal(actor, demand):
         raise NotAllowed(_("只有该工单的承办人和受理派单员可以查看群众的姓名和电话。"))
-    fresh = Demand.objects.get(pk=demand.pk)
+    fresh = engine.require_activity(DEMANDS, actor, _current(demand), "reveal")
     name, phone = crypto.decrypt(fresh.citizen_name_enc), crypto.decrypt(fresh.citizen_phone_enc)
-    _event(fresh, actor, DemandEventKind.PERSONAL_DATA_VIEWED)
+    engine.event(DEMANDS, fresh, actor, DemandEventKind.PERSONAL_DATA_VIEWED)
     record(Action.VIEW_PERSONAL, actor=actor, obj=fresh, detail="查看群众姓名和联系电话")
     return name, phone
 
@@ -561,7 +595,7 @@ def _mark(demand: Demand, note: str, **fields: Any) -> None:
         setattr(demand, name, value)
     if fields:
         demand.save(update_fields=[*fields, "updated_at"])
-    _event(demand, None, DemandEventKind.BREACHED, note=note)
+    engine.event(DEMANDS, demand, None, DemandEventKind.BREACHED, note=note)
     record(Action.UPDATE, obj=demand, detail=note, after=fields or None, actor_name=SYSTEM_ACTOR)
     rollups.on_demand_saved(before_facts, demand)
 
@@ -583,7 +617,7 @@ def sweep_breaches(now: dt.datetime | None = None) -> dict[str, int]:
     """超时预警: mark tickets past their sign, contact or resolution limit; late resolution is escalated."""
     now = now or timezone.now()
     counts = {"sign": 0, "respond": 0, "resolve": 0, "escalated": 0}
-    fields = {
+    fields: dict[str, dict[str, Any]] = {
         SIGN_BREACH: {},
         RESPOND_BREACH: {"responded_on_time": False},
         RESOLVE_BREACH: {"finished_on_time": False},
@@ -602,21 +636,15 @@ def sweep_breaches(now: dt.datetime | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def link_problem(actor: Any, demand: Demand, problem: Problem) -> Demand:
+def link_problem(actor: Actor, demand: Demand, problem: Problem) -> Demand:
     """转为问题清单: a demand (often one of a pattern) is linked to a problem of the list, both ways."""
-    scope.require(actor, Perm.VIEW_DEMANDS, demand, _("您无权查看该工单。"))
+    if actor is None:
+        raise NotAllowed(_("您无权把工单关联到该问题。"))
     scope.require(actor, Perm.EDIT_PROBLEM, problem, _("您无权把工单关联到该问题。"))
-    fresh = _locked(demand, None)
-    if fresh.problem_id == problem.pk:
-        raise RuleViolation(_("该工单已关联此问题。"))
-    before_facts, before = rollups.facts(fresh), _snapshot(fresh)
-    fresh.problem = problem
-    fresh.version += 1
-    fresh.save()
-    _event(fresh, actor, DemandEventKind.LINKED_PROBLEM, note=f"{problem.number} {problem.title}"[:200])
-    _audit(actor, fresh, before, "转为问题清单", str(problem)[:100])
-    rollups.on_demand_saved(before_facts, fresh)
-    return fresh
+    fresh = engine.require_activity(DEMANDS, actor, _current(demand), "link_problem")
+    label = f"转为问题清单：{str(problem)[:100]}"
+    note = f"{problem.number} {problem.title}"[:200]
+    return engine.update(DEMANDS, actor, fresh, DemandEventKind.LINKED_PROBLEM, label, note, problem=problem)
 
 
 # --- 三率参数 ---------------------------------------------------------------------------------------
@@ -628,7 +656,7 @@ RATE_PART_LABELS = {
 }
 
 
-def may_change_rate_settings(actor: Any) -> bool:
+def may_change_rate_settings(actor: Actor) -> bool:
     """The weights and thresholds hold for the whole platform: only a campaign office of a top-level unit sets them."""
     tops = scope.scope_paths(actor, Perm.MANAGE_CAMPAIGN)
     return Unit.objects.filter(parent=None, path__in=tops).exists()
@@ -668,7 +696,9 @@ def _checked_rate_values(values: dict[str, dict[str, Any]]) -> dict[str, Decimal
 
 
 @transaction.atomic
-def set_rate_settings(actor: Any, values: dict[str, dict[str, Any]], *, version: int | None = None) -> DemandRateConfig:
+def set_rate_settings(
+    actor: Actor, values: dict[str, dict[str, Any]], *, version: int | None = None
+) -> DemandRateConfig:
     """设置三率参数: weights (> 0) and black/red thresholds (0–100, red at or above black), in percent, audited."""
     if not may_change_rate_settings(actor):
         raise NotAllowed(_("只有市级（最高一级）领导小组办公室可以设置三率权重和红黑榜阈值。"))

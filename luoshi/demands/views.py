@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
-from luoshi.core.actions import ObjectActionView
+from luoshi.accounts.acting import actor
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.core.forms import model_field, plain_options
 from luoshi.core.pagination import Paginator
@@ -37,6 +37,8 @@ from luoshi.problems import forms as pforms
 from luoshi.problems import queries as problem_queries
 from luoshi.problems import services as problem_services
 from luoshi.problems.models import Problem
+from luoshi.tracking import engine
+from luoshi.tracking.views import TransitionView
 
 PAGE_SIZE = 50
 OPTIONS_LIMIT = 200
@@ -140,7 +142,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pending_extension": extension,
         "extensions": list(demand.extensions.select_related("requested_by", "decided_by").order_by("-id")),
         "events": list(demand.events.select_related("actor", "unit").order_by("-at", "-id")),
-        "can": queries.demand_permissions(user, demand, extension),
+        "can": queries.demand_permissions(user, demand),
         "problem_visible": problem_visible,
     }
     return render(request, "demands/detail.html", context)
@@ -152,7 +154,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     demand = queries.load_demand(user, pk)
     try:
-        name, phone = services.reveal_citizen(user, demand)
+        name, phone = services.reveal_citizen(actor(request), demand)
     except NotAllowed as exc:
         return render(request, "demands/reveal.html", {"demand": demand, "error": str(exc)}, status=403)
     response = render(request, "demands/reveal.html", {"demand": demand, "name": name, "phone": phone})
@@ -160,13 +162,13 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-# Writes: one page per transition, each a POST that calls one service function
+# Writes: one page per transition or activity, each a POST that calls one service function
 
 
-class DemandActionView(ObjectActionView):
-    """A transition of a demand; the detail page offers exactly the actions ``allowed`` allows."""
+class DemandActionView(TransitionView):
+    """An action on a demand, offered exactly when the engine's ``available_actions`` offers it."""
 
-    permission_key = ""
+    tracker = services.DEMANDS
     form_class: type[forms.Form] = dforms.VersionForm
     template_name = "demands/action.html"
     object_name = "demand"
@@ -176,19 +178,17 @@ class DemandActionView(ObjectActionView):
     def load_object(self, user: Any, pk: int) -> Demand:
         return queries.load_demand(user, pk)
 
-    def allowed(self) -> bool:
-        extension = queries.pending_extension(self.demand)
-        return queries.demand_permissions(self.request.user, self.demand, extension)[self.permission_key]
-
     def refusal(self) -> HttpResponse | None:
-        if not self.allowed():
-            return self.render_page(None, 200, _("您当前不能对该工单执行「%(action)s」。") % {"action": self.title})
-        return None
+        if self.available():
+            return None
+        reason = engine.refusals(self.tracker, self.actor(), self.obj).get(self.action, "")
+        notice = _("您当前不能对该工单执行「%(action)s」。") % {"action": self.title}
+        return self.render_page(None, 200, f"{notice}{reason}")
 
 
 class DispatchView(DemandActionView):
     title = gettext_lazy("派单")
-    permission_key = "dispatch"
+    action = "dispatch"
     success = gettext_lazy("工单已派发。")
     form_class = dforms.DispatchForm
 
@@ -196,40 +196,38 @@ class DispatchView(DemandActionView):
         return {"user": self.request.user, "unit_text": self.request.GET.get("unit_q", "").strip()[:50]}
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.dispatch(
-            self.request.user, self.demand, unit=data["unit"], note=data["note"], version=data.get("version")
-        )
+        services.dispatch(self.actor(), self.demand, unit=data["unit"], note=data["note"], version=data.get("version"))
 
 
 class SignView(DemandActionView):
     title = gettext_lazy("签收")
-    permission_key = "sign"
+    action = "sign"
     success = gettext_lazy("工单已签收。")
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.sign(self.request.user, self.demand, version=data.get("version"))
+        services.sign(self.actor(), self.demand, version=data.get("version"))
 
 
 class RespondView(DemandActionView):
     title = gettext_lazy("联系群众")
-    permission_key = "respond"
+    action = "respond"
     success = gettext_lazy("办理情况已记录。")
     form_class = dforms.RespondForm
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.respond(self.request.user, self.demand, note=data["note"], version=data.get("version"))
+        services.respond(self.actor(), self.demand, note=data["note"], version=data.get("version"))
 
 
 class FinishView(DemandActionView):
     title = gettext_lazy("办结")
-    permission_key = "finish"
+    action = "finish"
     success = gettext_lazy("工单已办结。")
     form_class = dforms.FinishForm
     submit_class = "btn-success"
 
     def perform(self, data: dict[str, Any]) -> None:
         services.finish(
-            self.request.user,
+            self.actor(),
             self.demand,
             outcome=data["outcome"],
             explanation=data["explanation"],
@@ -239,24 +237,24 @@ class FinishView(DemandActionView):
 
 class ReturnView(DemandActionView):
     title = gettext_lazy("退单")
-    permission_key = "return"
+    action = "return"
     success = gettext_lazy("工单已退回受理单位。")
     form_class = dforms.ReasonForm
     submit_class = "btn-warning"
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.return_demand(self.request.user, self.demand, reason=data["reason"], version=data.get("version"))
+        services.return_demand(self.actor(), self.demand, reason=data["reason"], version=data.get("version"))
 
 
 class CallBackView(DemandActionView):
     title = gettext_lazy("回访")
-    permission_key = "call_back"
+    action = "call_back"
     success = gettext_lazy("回访结果已记录。")
     form_class = dforms.CallBackForm
 
     def perform(self, data: dict[str, Any]) -> None:
         services.call_back(
-            self.request.user,
+            self.actor(),
             self.demand,
             satisfaction=data["satisfaction"],
             note=data["note"],
@@ -266,27 +264,27 @@ class CallBackView(DemandActionView):
 
 class RedoView(DemandActionView):
     title = gettext_lazy("重办")
-    permission_key = "redo"
+    action = "redo"
     success = gettext_lazy("工单已交承办单位重办。")
     form_class = dforms.ReasonForm
     submit_class = "btn-warning"
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.redo(self.request.user, self.demand, reason=data["reason"], version=data.get("version"))
+        services.redo(self.actor(), self.demand, reason=data["reason"], version=data.get("version"))
 
 
 class ArchiveView(DemandActionView):
     title = gettext_lazy("归档")
-    permission_key = "archive"
+    action = "archive"
     success = gettext_lazy("工单已归档。")
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.archive(self.request.user, self.demand, version=data.get("version"))
+        services.archive(self.actor(), self.demand, version=data.get("version"))
 
 
 class EscalateView(DemandActionView):
     title = gettext_lazy("督办")
-    permission_key = "escalate"
+    action = "escalate"
     success = gettext_lazy("工单已列入督办。")
     form_class = dforms.EscalateForm
     submit_class = "btn-danger"
@@ -295,12 +293,12 @@ class EscalateView(DemandActionView):
         return {}
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.escalate(self.request.user, self.demand, reason=data["reason"])
+        services.escalate(self.actor(), self.demand, reason=data["reason"])
 
 
 class RequestExtensionView(DemandActionView):
     title = gettext_lazy("申请延期")
-    permission_key = "request_extension"
+    action = "request_extension"
     success = gettext_lazy("延期申请已提交。")
     form_class = dforms.ExtensionRequestForm
 
@@ -308,11 +306,11 @@ class RequestExtensionView(DemandActionView):
         return {}
 
     def perform(self, data: dict[str, Any]) -> None:
-        services.request_extension(self.request.user, self.demand, days=data["days"], reason=data["reason"])
+        services.request_extension(self.actor(), self.demand, days=data["days"], reason=data["reason"])
 
 
 class ExtensionDecisionView(DemandActionView):
-    permission_key = "decide_extension"
+    action = "decide_extension"
     form_class = dforms.ExtensionDecisionForm
     approve = True
     extension: DemandExtension
@@ -326,14 +324,14 @@ class ExtensionDecisionView(DemandActionView):
     def initial(self) -> dict[str, Any]:
         return {}
 
-    def allowed(self) -> bool:
-        return super().allowed() and queries.pending_extension(self.demand) == self.extension
+    def available(self) -> bool:
+        return super().available() and queries.pending_extension(self.demand) == self.extension
 
     def perform(self, data: dict[str, Any]) -> None:
         if self.approve:
-            services.approve_extension(self.request.user, self.extension)
+            services.approve_extension(self.actor(), self.extension, note=data["note"])
         else:
-            services.reject_extension(self.request.user, self.extension, note=data["note"])
+            services.reject_extension(self.actor(), self.extension, note=data["note"])
 
 
 class ApproveExtensionView(ExtensionDecisionView):
@@ -376,7 +374,7 @@ class LinkProblemView(View):
         )
 
     def render_page(self, existing: forms.Form, new: forms.Form | None, status: int = 200) -> HttpResponse:
-        allowed = queries.demand_permissions(self.request.user, self.demand, None)["link_problem"]
+        allowed = "link_problem" in engine.available_actions(services.DEMANDS, actor(self.request), self.demand)
         context = {"demand": self.demand, "existing": existing, "new": new, "allowed": allowed}
         return render(self.request, "demands/link_problem.html", context, status=status)
 
@@ -384,7 +382,7 @@ class LinkProblemView(View):
         return self.render_page(dforms.LinkExistingProblemForm(user=request.user), self.new_form())
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        user = request.user
+        user = actor(request)
         filing = request.POST.get("mode") == "new"
         existing = dforms.LinkExistingProblemForm(None if filing else request.POST, user=user)
         new = self.new_form(request.POST if filing else None)

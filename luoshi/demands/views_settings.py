@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
+from luoshi.accounts.acting import actor
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.core.forms import StyledForm
 from luoshi.demands import rates, services
@@ -92,7 +93,7 @@ def _page(request: HttpRequest, form: RateSettingsForm, editable: bool, status: 
 
 def rate_settings(request: HttpRequest) -> HttpResponse:
     """三率参数: read by anyone who sees demand rates, changed by the top-level campaign office only."""
-    user = request.user
+    user = actor(request)
     editable = services.may_change_rate_settings(user)
     if not editable and not scope.has_perm_anywhere(user, Perm.VIEW_DEMANDS):
         raise NotAllowed(_("您无权查看三率参数。"))

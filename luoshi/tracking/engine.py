@@ -31,7 +31,7 @@ from luoshi.tracking.workflow import Transition, Workflow
 
 T = TypeVar("T", bound=models.Model)
 Actor = User | None
-Guard = Callable[[Any, Any], str | None]
+Guard = Callable[[Any, Any], "str | RuleViolation | None"]  # why not now (a RuleViolation to give a code), or None
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,13 @@ def lock(tracker: Tracker[T], item: T, version: int | None) -> T:
     return fresh
 
 
+def _refuse(reason: str | RuleViolation | None) -> None:
+    if isinstance(reason, RuleViolation):
+        raise reason
+    if reason:
+        raise RuleViolation(reason)
+
+
 def _refusal(label: Any) -> str:
     return _("您无权执行「{action}」。").format(action=label)
 
@@ -101,9 +108,7 @@ def start(tracker: Tracker[T], actor: Actor, item: T, action: str, version: int 
         scope.require(actor, step.perm, fresh, message)  # type: ignore[arg-type]
     tracker.workflow.step(action, fresh.state)  # type: ignore[attr-defined]
     guard = tracker.guards.get(action)
-    reason = guard(actor, fresh) if guard else None
-    if reason:
-        raise RuleViolation(reason)
+    _refuse(guard(actor, fresh) if guard else None)
     return fresh, step
 
 
@@ -216,12 +221,12 @@ def refusals(tracker: Tracker[T], actor: Actor, item: T) -> dict[str, str]:
         if guard and _may(actor, tracker.workflow[name].perm, item):
             reason = guard(actor, item)
             if reason:
-                out[name] = reason
+                out[name] = str(reason)
     for name, activity in tracker.activities.items():
         if state in activity.states and activity.guard and _may(actor, activity.perm, item):
             reason = activity.guard(actor, item)
             if reason:
-                out[name] = reason
+                out[name] = str(reason)
     return out
 
 
@@ -263,9 +268,7 @@ def require_activity(tracker: Tracker[T], actor: Actor, item: T, action: str, ve
             ),
             code="illegal_transition",
         )
-    reason = activity.guard(actor, fresh) if activity.guard else None
-    if reason:
-        raise RuleViolation(reason)
+    _refuse(activity.guard(actor, fresh) if activity.guard else None)
     return fresh
 
 

@@ -245,5 +245,6 @@ def test_extension_limits_and_rejection(world: World) -> None:
     assert demand.resolve_due == dt.datetime(2026, 3, 13, 10, tzinfo=SH)
     assert DemandExtension.objects.get(pk=ext.pk).state == "rejected"
     too_late = time_machine.travel(dt.datetime(2026, 3, 13, 10, 0, 1, tzinfo=SH), tick=False)
-    with too_late, pytest.raises(RuleViolation, match="已超过办结时限"):
+    with too_late, pytest.raises(RuleViolation, match="已超过办结时限") as refused:
         services.request_extension(world.handler_a, demand, days=1, reason="来不及")
+    assert refused.value.code == "extension_too_late"

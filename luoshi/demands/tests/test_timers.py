@@ -104,8 +104,9 @@ def test_a_wrong_unit_return_is_allowed_within_two_working_days(world: World) ->
         back = services.return_demand(world.handler_a, first, reason="不属于本单位职责")
     assert back.state == "received"
     assert back.org_path == world.city.path
-    with time_machine.travel(at(10, 10, 1), tick=False), pytest.raises(RuleViolation, match="2 个工作日"):
+    with time_machine.travel(at(10, 10, 1), tick=False), pytest.raises(RuleViolation, match="2 个工作日") as late:
         services.return_demand(world.handler_a, second, reason="不属于本单位职责")
+    assert late.value.code == "return_too_late"
     second.refresh_from_db()
     assert second.state == "dispatched"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -34,7 +35,7 @@ CALLS: dict[str, Any] = {
 class TestProblemContract(TrackedWorkContract):
     @pytest.fixture
     def case(self, world: World) -> ContractCase:
-        makers = {
+        makers: dict[str, Callable[[World], Problem]] = {
             State.PENDING_CLAIM: new_problem,
             State.RECTIFYING: _ready_to_close,
             State.PENDING_REVIEW: pending_review,
@@ -54,3 +55,21 @@ class TestProblemContract(TrackedWorkContract):
             },
             elsewhere=world.district_b.path,
         )
+
+
+def test_available_lists_transitions_and_activities_for_the_detail_page(world: World) -> None:
+    problem = _ready_to_close(world)
+    assert services.available(world.leader_a, problem) == [
+        "request_closure",
+        "add_measure",
+        "complete_measure",
+        "report_progress",
+        "request_extension",
+    ]
+    assert services.available(world.liaison_a, problem) == [
+        "edit",
+        "complete_measure",
+        "report_progress",
+        "request_extension",
+    ]
+    assert services.available(world.liaison_b, problem) == []
