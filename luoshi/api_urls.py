@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("luoshi.orgs.api.urls")),
     path("", include("luoshi.campaigns.api.urls")),
     path("", include("luoshi.problems.api.urls")),
+    path("", include("luoshi.tasks.api.urls")),
     path("", include("luoshi.demands.api.urls")),
+    path("", include("luoshi.livelihood.api.urls")),
     path("", include("luoshi.reports.api.urls")),
 ]

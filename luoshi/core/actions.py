@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -39,6 +40,10 @@ class ObjectActionView(View):
         setattr(self, self.object_name, self.obj)
         self.load_target(**kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+    def back_url(self) -> str:
+        """The object's page, where the action page leads back to."""
+        return reverse(self.detail_url_name, args=[self.obj.pk])
 
     def load_target(self, **kwargs: Any) -> None:
         """Load a sub-object named in the URL (a measure, an extension request), scoped through the object."""

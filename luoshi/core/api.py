@@ -1,4 +1,4 @@
-"""API helpers shared by every app: error answers and their schema, object lookups by id."""
+"""API helpers shared by every app: error answers and their schema, object lookups by id, uploaded files."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -47,6 +47,25 @@ class IdLookupMixin:
         if parse_id(key) is None:
             raise exceptions.NotFound()
         return super().get_object()  # type: ignore[misc]
+
+
+class FilesField(serializers.ListField):
+    """Repeated multipart parts named ``files`` (or ``files[]``, as many clients send them)."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        if hasattr(dictionary, "getlist") and not dictionary.getlist("files") and dictionary.getlist("files[]"):
+            return dictionary.getlist("files[]")
+        return super().get_value(dictionary)
+
+
+def evidence_files_field() -> FilesField:
+    """The ``files`` input of a progress report: its evidence (佐证材料), each file checked by the service."""
+    return FilesField(
+        child=serializers.FileField(allow_empty_file=True),
+        required=False,
+        default=list,
+        help_text=_("佐证材料（pdf、jpg、png、docx、xlsx）"),
+    )
 
 
 ERROR_SCHEMA = {

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
+from collections.abc import Callable
 from pathlib import PurePath
-from typing import IO
+from typing import IO, Any
 from urllib.parse import quote
 
 from django.http import FileResponse
@@ -37,3 +39,16 @@ def download(content: bytes | IO[bytes], filename: str, content_type: str = XLSX
     response = FileResponse(stream, content_type=content_type)
     response["Content-Disposition"] = content_disposition(filename)
     return response
+
+
+def written_download(write: Callable[[IO[bytes]], Any], filename: Callable[[], str]) -> FileResponse:
+    """A download of what ``write`` writes (an export made in the request), streamed from a temporary file that
+    is gone once sent or once ``write`` fails; named ``filename()`` when written."""
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so removes) it once sent
+    try:
+        write(target)
+    except BaseException:
+        target.close()
+        raise
+    target.seek(0)
+    return download(target, filename())

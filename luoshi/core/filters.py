@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Model, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
@@ -85,6 +86,19 @@ class DayFilter(django_filters.DateFilter):
     """A calendar day between 1900 and 2999: a day ± 1 or converted to UTC stays a valid date."""
 
     field_class = DayField
+
+
+def refused_filters(filterset: django_filters.FilterSet) -> str:
+    """What is wrong with each refused filter of ``filterset``, in one line (for an export's refusal)."""
+    return gettext("；").join(
+        gettext("{field}：{errors}").format(field=filterset.filters[k].label or k, errors=" ".join(v))
+        for k, v in filterset.errors.items()
+    )
+
+
+def applied_filters(filterset: django_filters.FilterSet, params: QueryDict) -> dict[str, list[str]]:
+    """The filters of ``filterset`` that ``params`` fill in, with their values (for an export's audit record)."""
+    return {k: params.getlist(k) for k in filterset.filters if any(v.strip() for v in params.getlist(k))}
 
 
 class RefusedFiltersMixin:

@@ -3,14 +3,18 @@ more than they render."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core.errors import NotAllowed, RuleViolation
+
 EMPTY = _("请选择")
+T = TypeVar("T")
 
 
 class DateInput(forms.DateInput):
@@ -54,6 +58,34 @@ def plain_options(objects: Iterable[Any], selected: Any = None, empty: Any = EMP
     if selected is not None and selected not in listed:
         listed.append(selected)
     return [("", empty), *((o.pk, str(o)) for o in listed)]
+
+
+def submitted(request: HttpRequest, form: forms.Form, call: Callable[[], T]) -> tuple[T | None, int]:
+    """What ``call`` (a service) made of a form POSTed valid, and the page's status. A refusal goes on the form as
+    its error: 403 when the user may not, 200 for a broken rule. Nothing is called on GET or for an invalid form."""
+    if request.method != "POST" or not form.is_valid():
+        return None, 200
+    try:
+        return call(), 200
+    except NotAllowed as exc:
+        form.add_error(None, str(exc))
+        return None, 403
+    except RuleViolation as exc:
+        form.add_error(None, str(exc))
+        return None, 200
+
+
+def style_filters(form: forms.Form, checkboxes: Iterable[tuple[str, Any]] = ()) -> None:
+    """A list page's filter form in small Bootstrap widgets; each field of ``checkboxes`` (name, choices) becomes a
+    list of checkboxes."""
+    for name, choices in checkboxes:
+        form.fields[name].widget = forms.CheckboxSelectMultiple(choices=choices)
+    for bound in form.visible_fields():
+        widget = bound.field.widget
+        if isinstance(widget, forms.Select):
+            widget.attrs["class"] = "form-select form-select-sm"
+        elif not isinstance(widget, forms.CheckboxSelectMultiple):
+            widget.attrs["class"] = "form-control form-control-sm"
 
 
 class StyledForm(forms.Form):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -16,7 +15,7 @@ from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.audit.models import Action
 from luoshi.audit.services import record
-from luoshi.core.downloads import download
+from luoshi.core.downloads import written_download
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.core.excel import Column, Kind, write_table
 from luoshi.demands import queries
@@ -110,11 +109,4 @@ def download_name() -> str:
 
 def export_response(user: Any, params: QueryDict) -> FileResponse:
     """The export written in the request (short lists)."""
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so removes) it once sent
-    try:
-        export_for_user(user, params, target)
-    except BaseException:
-        target.close()
-        raise
-    target.seek(0)
-    return download(target, download_name())
+    return written_download(lambda target: export_for_user(user, params, target), download_name)

@@ -32,10 +32,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from luoshi.core.errors import RuleViolation
 from luoshi.core.filters import FIRST_DAY, LAST_DAY
+from luoshi.core.public import body_too_large, check_phone, check_plain_text
 from luoshi.demands import services
 from luoshi.demands.choices import DemandKind, DemandState
 from luoshi.demands.models import Category, Demand
-from luoshi.demands.public_checks import body_too_large, channel, check_phone, check_plain_text, rate_limited
+from luoshi.demands.public_checks import channel, rate_limited
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-24T00:00:00Z"

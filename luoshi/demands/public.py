@@ -24,10 +24,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from luoshi.core.errors import RuleViolation
+from luoshi.core.public import body_too_large, check_phone, check_plain_text
 from luoshi.demands import services
 from luoshi.demands.choices import DemandEventKind, DemandKind, DemandState, Satisfaction
 from luoshi.demands.models import Category, Demand
-from luoshi.demands.public_checks import body_too_large, channel, check_phone, check_plain_text, rate_limited
+from luoshi.demands.public_checks import channel, rate_limited
 
 PUBLIC_KINDS = [
     (k.value, k.label) for k in (DemandKind.HELP, DemandKind.COMPLAINT, DemandKind.INQUIRY, DemandKind.SUGGESTION)

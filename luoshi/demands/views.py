@@ -22,7 +22,7 @@ from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.accounts.acting import actor
 from luoshi.core.errors import NotAllowed, RuleViolation
-from luoshi.core.forms import model_field, plain_options
+from luoshi.core.forms import model_field, plain_options, style_filters
 from luoshi.core.pagination import Paginator
 from luoshi.demands import exports, queries, services
 from luoshi.demands import forms as dforms
@@ -70,13 +70,7 @@ def _set_options(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) ->
 
 def _style_filter_form(form: forms.Form, user: Any) -> None:
     _short_options(form, user)
-    form.fields["state"].widget = forms.CheckboxSelectMultiple(choices=DemandState.choices)
-    for bound in form.visible_fields():
-        widget = bound.field.widget
-        if isinstance(widget, forms.Select):
-            widget.attrs["class"] = "form-select form-select-sm"
-        elif not isinstance(widget, forms.CheckboxSelectMultiple):
-            widget.attrs["class"] = "form-control form-control-sm"
+    style_filters(form, [("state", DemandState.choices)])
     for name in ("received_after", "received_before"):
         date_widget = form.fields[name].widget
         assert isinstance(date_widget, forms.DateInput)

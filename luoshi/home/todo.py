@@ -1,8 +1,8 @@
 """我的待办: the home page of every role, gathered from the apps.
 
-Problems and demands declare their items per role (``RoleTodos``), counted like their lists count them;
-accounts and audit give whole sections. Each item carries a label, a count and the link of the filtered
-list that shows exactly those items.
+Problems, key tasks, livelihood projects and demands declare their items per role (``RoleTodos``),
+counted like their lists count them; accounts and audit give whole sections. Each item carries a label,
+a count and the link of the filtered list that shows exactly those items.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from luoshi.audit import todo as audit_todo
 from luoshi.core.pagination import COUNT_LIMIT
 from luoshi.core.todo import RoleTodos, TodoItem, TodoSection, link
 from luoshi.demands import todo as demand_todo
+from luoshi.livelihood import todo as livelihood_todo
 from luoshi.orgs.models import Unit
 from luoshi.problems import todo as problem_todo
+from luoshi.tasks import todo as task_todo
 
 __all__ = ["TodoItem", "TodoSection", "role_sections", "role_units", "sections"]
 
@@ -55,6 +57,8 @@ def role_sections(user: Any, todos: RoleTodos) -> list[TodoSection]:
 def sections(user: Any) -> list[TodoSection]:
     return [
         *role_sections(user, problem_todo.TODOS),
+        *role_sections(user, task_todo.TODOS),
+        *role_sections(user, livelihood_todo.TODOS),
         *role_sections(user, demand_todo.TODOS),
         *account_todo.todo_sections(user),
         *audit_todo.todo_sections(user),

@@ -18,6 +18,7 @@ from luoshi.audit.models import Action
 from luoshi.audit.services import record
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.core.excel import Cells, Column, write_table
+from luoshi.core.filters import applied_filters, refused_filters
 from luoshi.jobs.exports import Progress, counted, run_export
 from luoshi.jobs.runner import JobContext
 from luoshi.problems.choices import Kind, Light, MeasureState, Severity, State
@@ -131,13 +132,9 @@ def filtered_problems(user: Any, params: QueryDict) -> tuple[QuerySet[Problem], 
         raise NotAllowed(_("您无权导出问题清单。"))
     filterset = ProblemFilterSet(params, queryset=Problem.objects.visible_to(user, Perm.EXPORT), user=user)
     if not filterset.is_valid():
-        problems = _("；").join(
-            _("{field}：{errors}").format(field=filterset.filters[k].label or k, errors=" ".join(v))
-            for k, v in filterset.errors.items()
-        )
+        problems = refused_filters(filterset)
         raise RuleViolation(_("筛选条件有误（{problems}），请返回问题清单重新筛选。").format(problems=problems))
-    applied = {k: params.getlist(k) for k in filterset.filters if any(v.strip() for v in params.getlist(k))}
-    return filterset.qs, applied
+    return filterset.qs, applied_filters(filterset, params)
 
 
 def export_for_user(user: Any, params: QueryDict, target: IO[bytes], progress: Progress | None = None) -> int:

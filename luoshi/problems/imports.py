@@ -9,28 +9,19 @@ exactly as for a problem filed by hand. Large files run as a background job.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import zip_longest
 from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
@@ -41,10 +32,23 @@ from luoshi.campaigns.models import Aspect, Campaign, Channel
 from luoshi.campaigns.queries import visible_campaigns
 from luoshi.core import paths
 from luoshi.core.errors import NotAllowed, RuleViolation
-from luoshi.core.excel import Book, Cells, help_sheet, restore, template_sheet
-from luoshi.core.excel import Column as SheetColumn
-from luoshi.core.imports import RowError, shown_value
-from luoshi.core.uploads import EVIDENCE_TYPES, CheckedUpload, check_upload
+from luoshi.core.excel import Cells
+from luoshi.core.imports import (
+    EXAMPLE_MARK,
+    Column,
+    ImportRejected,
+    RawRow,
+    RowChecker,
+    RowError,
+    SheetFormat,
+    capped,
+    cell_text,
+    check_xlsx,
+    read_sheet,
+    refused_row,
+    write_template,
+)
+from luoshi.core.uploads import CheckedUpload
 from luoshi.jobs.models import Job
 from luoshi.jobs.runner import JobContext, JobFailed, create_job
 from luoshi.jobs.tasks import start_job
@@ -54,24 +58,11 @@ from luoshi.problems.choices import Kind, Severity
 from luoshi.problems.models import Problem, ProblemClass
 
 LEDGER_SHEET = "整改台账"
-EXAMPLE_MARK = "【示例】"
 JOB_KIND = "problems.ledger_import"
-XLSX = {"xlsx": EVIDENCE_TYPES["xlsx"]}
 MAX_REPORTED_ERRORS = 500
 LOOKUP_CHUNK = 500
-MAX_BLANK_RUN = 1000
 
 Progress = Callable[[int, str], None]
-logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    required: bool
-    help: str | Promise
-    width: int
-
 
 COLUMNS: tuple[Column, ...] = (
     Column("问题标题", True, gettext_lazy("问题的简要概括，不超过 200 字。"), 40),
@@ -100,25 +91,11 @@ SEVERITY_BY_LABEL: dict[str, str] = {"一般": Severity.NORMAL, "较重": Severi
 KIND_BY_LABEL: dict[str, str] = {"立行立改": Kind.IMMEDIATE, "限期整改": Kind.DEADLINE, "长期坚持": Kind.LONG_TERM}
 
 
-class LedgerRejected(RuleViolation):
+class LedgerRejected(ImportRejected):
     """The ledger has errors; nothing was imported."""
 
     code = "ledger_rejected"
-
-    def __init__(self, errors: list[RowError], total: int | None = None):
-        self.errors = errors
-        super().__init__(
-            _("台账中有 {count} 处错误，未导入任何问题。请修改后重新上传。").format(count=total or len(errors))
-        )
-
-    def as_result(self) -> list[dict[str, Any]]:
-        return [e.as_dict() for e in self.errors]
-
-
-@dataclass
-class RawRow:
-    row: int
-    values: dict[str, Any]
+    summary = gettext_lazy("台账中有 {count} 处错误，未导入任何问题。请修改后重新上传。")
 
 
 @dataclass
@@ -171,110 +148,36 @@ def max_rows() -> int:
     return int(getattr(settings, "LUOSHI_LEDGER_MAX_ROWS", 2000))
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return restore(str(value).strip()).strip()
-
-
-def _header_name(value: Any) -> str:
-    return _text(value).rstrip("*＊").strip()
-
-
-def _header_positions(header: Iterable[Any] | None) -> tuple[dict[str, int], list[RowError]]:
-    positions: dict[str, int] = {}
-    for index, value in enumerate(header or ()):
-        name = _header_name(value)
-        if name and name not in positions:
-            positions[name] = index
-    missing = [c.header for c in COLUMNS if c.required and c.header not in positions]
-    errors = [RowError(1, name, _("缺少表头「{name}」，请使用导入模板。").format(name=name)) for name in missing]
-    return positions, errors
+LEDGER = SheetFormat(
+    LEDGER_SHEET,
+    COLUMNS,
+    example_column="问题标题",
+    too_many=gettext_lazy("单个台账最多导入 {limit} 行，请拆分后分批导入。"),
+    empty=gettext_lazy("台账中没有问题数据。"),
+    all_columns=True,
+    what="ledger",
+)
 
 
 def read_ledger(source: IO[bytes]) -> tuple[list[RawRow], list[str], list[RowError]]:
     """Rows of the ledger sheet as {header: value}, blank rows skipped; plus notes and file-level errors."""
-    try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception:
-        logger.warning("unreadable ledger workbook", exc_info=True)
-        return [], [], [RowError(0, "", _("文件无法读取，请上传 Excel 2007 及以上版本的 .xlsx 文件。"))]
-    try:
-        return _read_sheet(workbook[LEDGER_SHEET] if LEDGER_SHEET in workbook.sheetnames else workbook.worksheets[0])
-    except Exception:
-        logger.warning("damaged ledger worksheet", exc_info=True)
-        return [], [], [RowError(0, "", _("文件内容已损坏，无法读取，请另存为 .xlsx 后重新上传。"))]
-    finally:
-        workbook.close()
-
-
-def _read_sheet(sheet: Any) -> tuple[list[RawRow], list[str], list[RowError]]:
-    lines = sheet.iter_rows(values_only=True)
-    positions, errors = _header_positions(next(lines, None))
-    if errors:
-        return [], [], errors
-    rows: list[RawRow] = []
+    found = read_sheet(source, LEDGER, max_rows())
     notes: list[str] = []
-    skipped_examples = measures_given = 0
-    limit = max_rows()
-    blank_run = 0
-    for number, line in enumerate(lines, start=2):
-        values = {name: line[i] if i < len(line) else None for name, i in positions.items()}
-        if not any(_text(v) for v in values.values()):
-            blank_run += 1
-            if blank_run > MAX_BLANK_RUN:
-                break
-            continue
-        blank_run = 0
-        if _text(values.get("问题标题")).startswith(EXAMPLE_MARK):
-            skipped_examples += 1
-            continue
-        if len(rows) >= limit:
-            return (
-                [],
-                [],
-                [RowError(number, "", _("单个台账最多导入 {limit} 行，请拆分后分批导入。").format(limit=limit))],
-            )
-        measures_given += bool(_text(values.get(IGNORED_MEASURES_HEADER)))
-        rows.append(RawRow(number, values))
-    if skipped_examples:
+    if found.examples:
         notes.append(
-            _("已跳过 {count} 行示例（问题标题以“{mark}”开头）。").format(count=skipped_examples, mark=EXAMPLE_MARK)
+            _("已跳过 {count} 行示例（问题标题以“{mark}”开头）。").format(count=found.examples, mark=EXAMPLE_MARK)
         )
+    measures_given = sum(bool(cell_text(raw.values.get(IGNORED_MEASURES_HEADER))) for raw in found.rows)
     if measures_given:
         notes.append(
             _("“{column}”列的内容未导入（{count} 行）：整改措施请在问题认领后制定。").format(
                 column=IGNORED_MEASURES_HEADER, count=measures_given
             )
         )
-    if not rows:
-        return [], notes, [RowError(0, "", _("台账中没有问题数据。"))]
-    return rows, notes, []
+    return found.rows, notes, found.errors
 
 
 # --- checking rows ---------------------------------------------------------------------------
-
-DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$|^(\d{4})(\d{2})(\d{2})$")
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A date from an Excel date cell, an Excel serial number, or text like 2026-03-01 / 2026/3/1 / 2026年3月1日."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
-        converted = from_excel(value)
-        return converted.date() if isinstance(converted, dt.datetime) else None
-    match = DATE_TEXT.match(_text(value))
-    if not match:
-        return None
-    try:
-        return dt.date(*(int(part) for part in match.groups() if part is not None))
-    except ValueError:
-        return None
 
 
 def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
@@ -283,10 +186,11 @@ def _chunks(values: Iterable[str]) -> Iterable[list[str]]:
         yield items[start : start + LOOKUP_CHUNK]
 
 
-class _RowChecker:
+class _RowChecker(RowChecker):
     """Looks everything up once, then checks each row and collects every error."""
 
     def __init__(self, user: Any, campaign: Campaign, rows: list[RawRow]):
+        super().__init__()
         self.user, self.campaign = user, campaign
         self.channels = {c.name: c for c in Channel.objects.filter(campaign=campaign)}
         self.aspects = {a.name: a for a in Aspect.objects.filter(campaign=campaign)}
@@ -295,37 +199,32 @@ class _RowChecker:
         self.leaders = self._lookup(users, "username", rows, "责任领导账号")
         self.existing = self._existing_titles(rows)
         self.seen: dict[tuple[int, str], int] = {}
-        self.errors: list[RowError] = []
-        self.current: dict[str, Any] = {}
 
     @staticmethod
     def _lookup(queryset: Any, key: str, rows: list[RawRow], header: str) -> dict[str, Any]:
         found: dict[str, Any] = {}
-        for chunk in _chunks(_text(r.values.get(header)) for r in rows):
+        for chunk in _chunks(cell_text(r.values.get(header)) for r in rows):
             found.update({getattr(obj, key): obj for obj in queryset.filter(**{f"{key}__in": chunk})})
         return found
 
     def _existing_titles(self, rows: list[RawRow]) -> dict[tuple[int, str], str]:
         existing: dict[tuple[int, str], str] = {}
-        for chunk in _chunks(_text(r.values.get("问题标题")) for r in rows):
+        for chunk in _chunks(cell_text(r.values.get("问题标题")) for r in rows):
             found = Problem.objects.filter(campaign=self.campaign, title__in=chunk)
             for pk, unit_id, title in found.values_list("pk", "unit_id", "title"):
                 existing[(unit_id, title)] = f"WT{pk:06d}"
         return existing
 
-    def fail(self, row: int, column: str, message: str) -> None:
-        self.errors.append(RowError(row, column, message, shown_value(self.current.get(column), message)))
-
     def check(self, raw: RawRow) -> LedgerRow | None:
         before = len(self.errors)
-        v = self.current = {header: raw.values.get(header) for header in HEADERS}
-        title = self._title(raw.row, _text(v["问题标题"]))
-        channel = self._named(raw.row, "问题来源", _text(v["问题来源"]), self.channels)
-        aspect = self._named(raw.row, "问题方面", _text(v["问题方面"]), self.aspects)
-        unit = self._unit(raw.row, _text(v["责任单位代码"]))
-        leader = self._leader(raw.row, _text(v["责任领导账号"]), unit)
-        severity = self._choice(raw.row, "严重程度", _text(v["严重程度"]), SEVERITY_BY_LABEL, Severity.NORMAL)
-        kind = self._choice(raw.row, "整改类型", _text(v["整改类型"]), KIND_BY_LABEL, Kind.DEADLINE)
+        v = self.values = {header: raw.values.get(header) for header in HEADERS}
+        title = self._title(raw.row, cell_text(v["问题标题"]))
+        channel = self._named(raw.row, "问题来源", cell_text(v["问题来源"]), self.channels)
+        aspect = self._named(raw.row, "问题方面", cell_text(v["问题方面"]), self.aspects)
+        unit = self._unit(raw.row, cell_text(v["责任单位代码"]))
+        leader = self._leader(raw.row, cell_text(v["责任领导账号"]), unit)
+        severity = self._choice(raw.row, "严重程度", cell_text(v["严重程度"]), SEVERITY_BY_LABEL, Severity.NORMAL)
+        kind = self._choice(raw.row, "整改类型", cell_text(v["整改类型"]), KIND_BY_LABEL, Kind.DEADLINE)
         found_on = self._date(raw.row, "发现日期", v["发现日期"])
         deadline = self._date(raw.row, "整改时限", v["整改时限"])
         if found_on and deadline and deadline < found_on:
@@ -336,7 +235,7 @@ class _RowChecker:
                     deadline=f"{deadline:%Y-%m-%d}", found_on=f"{found_on:%Y-%m-%d}"
                 ),
             )
-        class_name = _text(v["所属类别"])
+        class_name = cell_text(v["所属类别"])
         if len(class_name) > 100:
             self.fail(raw.row, "所属类别", _("类别名称不能超过 100 字。"))
         if unit and title:
@@ -346,7 +245,7 @@ class _RowChecker:
         return LedgerRow(
             row=raw.row,
             title=title,
-            description=_text(v["具体表现"]),
+            description=cell_text(v["具体表现"]),
             channel=channel,
             aspect=aspect,
             unit=unit,
@@ -415,29 +314,10 @@ class _RowChecker:
         return leader
 
     def _choice(self, row: int, column: str, label: str, options: dict[str, str], default: str) -> str:
-        if not label:
-            return default
-        if label not in options:
-            self.fail(
-                row,
-                column,
-                _("「{label}」不是有效的{column}，可选：{options}。").format(
-                    label=label, column=column, options=_("、").join(options)
-                ),
-            )
-            return default
-        return options[label]
+        return self.choice(row, column, label, options, default, _("「{label}」不是有效的{column}，可选：{options}。"))
 
     def _date(self, row: int, column: str, value: Any) -> dt.date | None:
-        if _text(value) == "":
-            self.fail(row, column, _("{column}不能为空。").format(column=column))
-            return None
-        parsed = parse_date(value)
-        if parsed is None:
-            self.fail(
-                row, column, _("「{value}」不是有效日期，请写成 2026-03-01 这样的格式。").format(value=_text(value))
-            )
-        return parsed
+        return self.date(row, column, value, _("「{value}」不是有效日期，请写成 2026-03-01 这样的格式。"))
 
     def _duplicate(self, row: int, unit: Unit, title: str) -> None:
         key = (unit.pk, title)
@@ -510,25 +390,15 @@ def _file(user: Any, campaign: Campaign, row: LedgerRow, problem_class: ProblemC
     )
 
 
-def _rule_message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return _("；").join(exc.messages)
-    return str(exc) or _("无权执行此操作。")
-
-
 def file_rows(user: Any, campaign: Campaign, rows: list[LedgerRow], progress: Progress) -> ImportReport:
     """File every checked row; the caller's transaction rolls all back if one fails."""
-    try:
+    with refused_row(0, LedgerRejected, column="所属类别"):
         classes, created_classes = _problem_classes(user, campaign, rows)
-    except (RuleViolation, NotAllowed, ValidationError) as exc:
-        raise LedgerRejected([RowError(0, "所属类别", _rule_message(exc))]) from exc
     ids: list[int] = []
     step = max(1, len(rows) // 20)
     for index, row in enumerate(rows, start=1):
-        try:
+        with refused_row(row.row, LedgerRejected):
             problem = _file(user, campaign, row, classes.get(row.class_name))
-        except (RuleViolation, NotAllowed, ValidationError) as exc:
-            raise LedgerRejected([RowError(row.row, "", _rule_message(exc))]) from exc
         ids.append(problem.pk)
         if index % step == 0:
             progress(10 + 85 * index // len(rows), f"已登记 {index}/{len(rows)} 条")
@@ -544,16 +414,6 @@ def _require_importer(user: Any, campaign: Campaign) -> None:
 
 def _no_progress(percent: int, message: str) -> None:
     return None
-
-
-def _capped(errors: list[RowError]) -> list[RowError]:
-    if len(errors) <= MAX_REPORTED_ERRORS:
-        return errors
-    hidden = len(errors) - MAX_REPORTED_ERRORS
-    return [
-        *errors[:MAX_REPORTED_ERRORS],
-        RowError(0, "", _("另有 {count} 处错误未列出，请先修改以上错误。").format(count=hidden)),
-    ]
 
 
 def import_ledger(
@@ -572,7 +432,7 @@ def import_ledger(
     progress(5, f"读取到 {len(raw_rows)} 行，正在校验")
     rows, errors = check_rows(user, campaign, raw_rows)
     if errors:
-        raise LedgerRejected(_capped(errors), total=len(errors))
+        raise LedgerRejected(capped(errors, MAX_REPORTED_ERRORS), total=len(errors))
     progress(10, "校验通过，正在登记问题")
     with transaction.atomic():
         report = file_rows(user, campaign, rows, progress)
@@ -592,8 +452,7 @@ def import_ledger(
 
 def check_ledger_upload(upload: UploadedFile) -> CheckedUpload:
     """The file must be a real .xlsx within the ledger size limit."""
-    limit = int(getattr(settings, "LUOSHI_LEDGER_MAX_BYTES", 10 * 1024 * 1024))
-    return check_upload(upload, allowed=XLSX, max_bytes=limit)
+    return check_xlsx(upload, int(getattr(settings, "LUOSHI_LEDGER_MAX_BYTES", 10 * 1024 * 1024)))
 
 
 def inline_limit() -> int:
@@ -648,7 +507,6 @@ def import_job_body(ctx: JobContext) -> dict[str, Any]:
 # --- the template users fill in --------------------------------------------------------------
 
 TEMPLATE_ROWS = 2000
-OPTIONS_SHEET = "下拉选项"
 DATE_COLUMNS = {"发现日期": Cells.DATE, "整改时限": Cells.DATE}
 
 
@@ -663,36 +521,14 @@ def _example_unit(user: Any, campaign: Campaign) -> Unit:
     return campaign.unit
 
 
-def _options_sheet(book: Book, campaign: Campaign) -> dict[str, str]:
-    """A hidden sheet listing each dropdown's choices; returns the range formula per header."""
-    lists = {
+def _dropdowns(campaign: Campaign) -> dict[str, list[str]]:
+    """Each dropdown's choices, by header."""
+    return {
         "问题来源": [c.name for c in Channel.objects.filter(campaign=campaign)],
         "问题方面": [a.name for a in Aspect.objects.filter(campaign=campaign)],
         "严重程度": list(SEVERITY_BY_LABEL),
         "整改类型": list(KIND_BY_LABEL),
     }
-    sheet = book.sheet(OPTIONS_SHEET, [SheetColumn(header, width=16) for header in lists], hidden=True)
-    sheet.write(zip_longest(*lists.values()))
-    ranges = {}
-    for col, (header, values) in enumerate(lists.items(), start=1):
-        letter = get_column_letter(col)
-        ranges[header] = f"'{OPTIONS_SHEET}'!${letter}$2:${letter}${max(2, len(values) + 1)}"
-    return ranges
-
-
-def _dropdowns(ranges: dict[str, str]) -> Iterator[DataValidation]:
-    for header, formula in ranges.items():
-        letter = get_column_letter(HEADERS.index(header) + 1)
-        validation = DataValidation(
-            type="list",
-            formula1=formula,
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle=_("输入有误"),
-            error=_("请从下拉列表中选择{column}。").format(column=header),
-        )
-        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
-        yield validation
 
 
 def _example(user: Any, campaign: Campaign) -> dict[str, Any]:
@@ -725,9 +561,14 @@ def _notes(campaign: Campaign) -> tuple[str, ...]:
 
 def build_template(user: Any, campaign: Campaign, target: IO[bytes]) -> None:
     """The ledger template (导入模板) of a campaign: header, one example row, dropdowns and a sheet of help."""
-    book = Book()
-    sheet = template_sheet(book, LEDGER_SHEET, COLUMNS, _example(user, campaign), DATE_COLUMNS)
-    help_sheet(book, COLUMNS, _notes(campaign))
-    for validation in _dropdowns(_options_sheet(book, campaign)):
-        sheet.add_validation(validation)
-    book.save(target)
+    write_template(
+        target,
+        LEDGER_SHEET,
+        COLUMNS,
+        _example(user, campaign),
+        _notes(campaign),
+        DATE_COLUMNS,
+        dropdowns=_dropdowns(campaign),
+        rows=TEMPLATE_ROWS,
+        error_title=_("输入有误"),
+    )

@@ -21,14 +21,12 @@ from django.utils.translation import gettext as _
 from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.accounts.models import User
-from luoshi.audit.labels import masked_name
-from luoshi.audit.models import Action
-from luoshi.audit.services import record, record_change, snapshot
+from luoshi.audit.services import record_change, snapshot
 from luoshi.campaigns.models import Aspect, Campaign, Channel
 from luoshi.core import paths
 from luoshi.core.errors import Conflict, RuleViolation
 from luoshi.core.i18n import record_text
-from luoshi.core.uploads import CheckedUpload, check_upload
+from luoshi.core.uploads import check_upload
 from luoshi.orgs.models import Unit
 from luoshi.problems import workflow
 from luoshi.problems.choices import EventKind, Light, MeasureState, RequestState, State
@@ -44,6 +42,7 @@ from luoshi.problems.models import (
 )
 from luoshi.problems.tracker import PROBLEMS
 from luoshi.tracking import engine
+from luoshi.tracking.files import evidence_files, record_report, store_evidence
 from luoshi.tracking.workflow import Transition
 
 EDITABLE_FIELDS = (
@@ -309,21 +308,6 @@ def complete_measure(actor: User, measure: Measure, version: int | None = None) 
     return fresh
 
 
-def _store_evidence(entry: ProgressEntry, actor: User, upload: UploadedFile, info: CheckedUpload) -> Evidence:
-    evidence = Evidence(
-        progress=entry,
-        org_path=entry.org_path,
-        original_name=info.name,
-        content_type=info.content_type,
-        size=info.size,
-        sha256=info.sha256,
-        uploaded_by=actor,
-    )
-    evidence.file.save(f"{info.sha256[:16]}.{info.extension}", upload, save=False)
-    evidence.save()
-    return evidence
-
-
 def report_progress(
     actor: User,
     problem: Problem,
@@ -337,38 +321,22 @@ def report_progress(
     message = _("您无权报送该问题的进展。")
     scope.require(actor, Perm.REPORT_PROGRESS, problem, message)
     uploads = list(files)
-    stored: list[Evidence] = []
-    try:
-        with transaction.atomic():
-            fresh = _locked(problem, version)
-            scope.require(actor, Perm.REPORT_PROGRESS, fresh, message)
-            if fresh.state != State.RECTIFYING:
-                raise RuleViolation(
-                    _("问题当前状态为「{state}」，不能报送进展。").format(state=fresh.get_state_display())
-                )
-            if measure is not None and measure.problem_id != fresh.pk:
-                raise RuleViolation(_("所选措施不属于该问题。"))
-            if not text.strip():
-                raise RuleViolation(_("进展情况不能为空。"))
-            checked = [check_upload(f) for f in uploads]
-            entry = ProgressEntry.objects.create(
-                problem=fresh, org_path=fresh.org_path, measure=measure, author=actor, text=text.strip()
-            )
-            for upload, info in zip(uploads, checked, strict=True):
-                stored.append(_store_evidence(entry, actor, upload, info))
-            _event(fresh, actor, EventKind.PROGRESS, note=entry.text[:200])
-            listed = [{"name": masked_name(e.original_name), "sha256": e.sha256} for e in stored]
-            record(
-                Action.CREATE,
-                actor=actor,
-                obj=entry,
-                after={**snapshot(entry), "evidence": listed},
-                detail=f"附件 {len(checked)} 个",
-            )
-    except BaseException:
-        for evidence in stored:
-            evidence.file.delete(save=False)
-        raise
+    with evidence_files() as stored, transaction.atomic():
+        fresh = _locked(problem, version)
+        scope.require(actor, Perm.REPORT_PROGRESS, fresh, message)
+        if fresh.state != State.RECTIFYING:
+            raise RuleViolation(_("问题当前状态为「{state}」，不能报送进展。").format(state=fresh.get_state_display()))
+        if measure is not None and measure.problem_id != fresh.pk:
+            raise RuleViolation(_("所选措施不属于该问题。"))
+        if not text.strip():
+            raise RuleViolation(_("进展情况不能为空。"))
+        checked = [check_upload(f) for f in uploads]
+        entry = ProgressEntry.objects.create(
+            problem=fresh, org_path=fresh.org_path, measure=measure, author=actor, text=text.strip()
+        )
+        store_evidence(stored, Evidence, "progress", entry, actor, uploads, checked)
+        _event(fresh, actor, EventKind.PROGRESS, note=entry.text[:200])
+        record_report(actor, entry, stored, detail=f"附件 {len(checked)} 个")
     return entry
 
 

@@ -20,12 +20,10 @@ from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.accounts.acting import actor
 from luoshi.accounts.models import User
-from luoshi.audit.models import Action
-from luoshi.audit.services import record
 from luoshi.campaigns import queries as campaign_queries
 from luoshi.campaigns.models import Campaign
 from luoshi.core.errors import NotAllowed, RuleViolation
-from luoshi.core.forms import EMPTY, model_field, plain_options
+from luoshi.core.forms import EMPTY, model_field, plain_options, style_filters, submitted
 from luoshi.core.pagination import Paginator
 from luoshi.orgs.forms import unit_options
 from luoshi.orgs.models import Unit
@@ -36,6 +34,7 @@ from luoshi.problems.filters import ProblemFilterSet
 from luoshi.problems.models import Evidence, ExtensionRequest, Measure, Problem, ProblemClass
 from luoshi.problems.tracker import PROBLEMS
 from luoshi.tracking import engine
+from luoshi.tracking.files import evidence_response
 from luoshi.tracking.views import TransitionView
 
 PAGE_SIZE = 50
@@ -140,14 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _style_filter_form(form: forms.Form, user: Any) -> None:
     """Bootstrap widgets, checkboxes for state and light, and short option lists for the long selects."""
-    for name, choices in (("state", State.choices), ("light", Light.choices)):
-        form.fields[name].widget = forms.CheckboxSelectMultiple(choices=choices)
-    for bound in form.visible_fields():
-        widget = bound.field.widget
-        if isinstance(widget, forms.Select):
-            widget.attrs["class"] = "form-select form-select-sm"
-        elif not isinstance(widget, forms.CheckboxSelectMultiple):
-            widget.attrs["class"] = "form-control form-control-sm"
+    style_filters(form, [("state", State.choices), ("light", Light.choices)])
     form.fields["q"].widget.attrs.update({"placeholder": _("标题或具体表现中的文字"), "type": "search"})
     for name in ("deadline_after", "deadline_before"):
         date_widget = form.fields[name].widget
@@ -301,20 +293,8 @@ def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """佐证材料 download: scope-checked, always as an attachment, never through MEDIA_URL; audited."""
     evidence = scope.get_visible_or_404(Evidence.objects.select_related("progress"), request.user, Perm.VIEW, pk=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("文件不存在。")) from exc
     problem_id = evidence.progress.problem_id
-    record(
-        Action.EXPORT,
-        actor=request.user,
-        obj=evidence,
-        object_repr=f"佐证材料 #{evidence.pk}",
-        detail=f"下载问题 #{problem_id} 的佐证材料 #{evidence.pk}",
-        after={"problem": problem_id, "evidence": evidence.pk, "sha256": evidence.sha256},
-    )
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
+    return evidence_response(request.user, evidence, item_key="problem", item_id=problem_id, item_noun="问题")
 
 
 # Writes: one page per action, each a POST that calls one service function
@@ -618,16 +598,10 @@ def class_new(request: HttpRequest) -> HttpResponse:
     if not scope.has_perm_anywhere(user, Perm.EDIT_PROBLEM):
         raise NotAllowed(_("您无权新建问题类别。"))
     form = pforms.ProblemClassForm(request.POST or None, user=user)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.create_problem_class(actor(request), **form.cleaned_data)
-        except NotAllowed as exc:
-            form.add_error(None, str(exc))
-            status = 403
-        except RuleViolation as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("问题类别「%(name)s」已建立。") % {"name": created.name})
-            return redirect("problems:class_detail", pk=created.pk)
+    created, status = submitted(
+        request, form, lambda: services.create_problem_class(actor(request), **form.cleaned_data)
+    )
+    if created is not None:
+        messages.success(request, _("问题类别「%(name)s」已建立。") % {"name": created.name})
+        return redirect("problems:class_detail", pk=created.pk)
     return render(request, "problems/class_form.html", {"form": form}, status=status)

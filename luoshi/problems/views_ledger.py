@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import tempfile
 from typing import Any
 
 from django import forms
@@ -22,7 +21,7 @@ from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.campaigns.models import Campaign
 from luoshi.campaigns.queries import get_visible_campaign_or_404, visible_campaigns
-from luoshi.core.downloads import download
+from luoshi.core.downloads import download, written_download
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.jobs.exports import export_or_queue
 from luoshi.problems import exports, imports
@@ -108,11 +107,4 @@ def ledger_export(request: HttpRequest) -> HttpResponseBase:
 
 def _export_now(user: Any, query: QueryDict) -> FileResponse:
     """The export written in the request (short lists), streamed from a temp file."""
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes (and so removes) it once sent
-    try:
-        exports.export_for_user(user, query, target)
-    except BaseException:
-        target.close()
-        raise
-    target.seek(0)
-    return download(target, exports.download_name())
+    return written_download(lambda target: exports.export_for_user(user, query, target), exports.download_name)

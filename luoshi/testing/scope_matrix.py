@@ -40,6 +40,8 @@ from luoshi.demands.models import Demand, DemandChannel, DemandExtension
 from luoshi.extract.types import Extraction, Mention
 from luoshi.jobs.models import Job, JobStatus
 from luoshi.jobs.runner import create_job
+from luoshi.livelihood import services as livelihood_services
+from luoshi.livelihood.models import LivelihoodProject, ProjectEvidence, ProjectMilestone, ProjectProposal, ProjectTask
 from luoshi.orgs import services as org_services
 from luoshi.orgs.jobs import IMPORT_KIND
 from luoshi.orgs.models import Unit
@@ -47,12 +49,16 @@ from luoshi.problems import services as problem_services
 from luoshi.problems.models import Evidence, ExtensionRequest, Measure, Problem, ProblemClass
 from luoshi.reports import services as report_services
 from luoshi.reports.models import ClaimRule, Figure, Report
+from luoshi.tasks import services as task_services
+from luoshi.tasks.models import Milestone as TaskMilestone
+from luoshi.tasks.models import TaskAssignment, TaskEvidence, TaskExtension
+from luoshi.tasks.tests.factory import in_state as task_in_state
 from luoshi.testing.footprint import stored_files
 from luoshi.testing.problems import closed, new_problem, pending_review, png, rectifying
 from luoshi.testing.world import PASSWORD, World, make_user
 
 MISSING_ID = 987654321
-NON_ID_PARAMS = frozenset({"kind", "format"})
+NON_ID_PARAMS = frozenset({"kind", "format", "name"})
 DISTRICT_B = ("office_b", "leader_b", "liaison_b")
 EXTRA_USERS = {"secadmin_b": (Role.SECURITY_ADMIN, "district_b", "西城安全管理员")}
 
@@ -73,6 +79,16 @@ HIDDEN_DEMAND_EXTENSION = "秘密诉求延期甲"
 HIDDEN_REPORT = "秘密报告甲"
 HIDDEN_FIGURE = "秘密数字甲"
 HIDDEN_RULE = "秘密规则甲"
+HIDDEN_TASKS = ("秘密任务待签收", "秘密任务进行中", "秘密任务申请办结", "秘密任务已办结")
+HIDDEN_TASK_TEXTS = ("秘密任务进展甲", "秘密任务延期甲", "秘密任务节点甲", "mimi-task.png")
+HIDDEN_LIVELIHOOD = (
+    "秘密民生项目甲",
+    "秘密节点甲",
+    "秘密子项甲",
+    "秘密子项进展甲",
+    "mimi-livelihood.png",
+    "秘密项目建议甲",
+)
 REPORT_TEXT = "共排查问题38个，已整改销号36个。"
 DEMAND_VIEWERS_B = ("office_b", "handler_b")
 
@@ -392,6 +408,91 @@ class Seed:
             self.world.office_a, self.campaign, pattern="秘密", measure="problems_total", note=HIDDEN_RULE
         )
 
+    @cached_property
+    def lh_project(self) -> LivelihoodProject:
+        """A livelihood project led by district A's street, in the city's campaign."""
+        w = self.world
+        return livelihood_services.create_project(
+            w.office_a,
+            campaign=w.campaign,
+            title=HIDDEN_LIVELIHOOD[0],
+            lead_unit=w.street_a,
+            deadline=dt.date(2099, 12, 31),
+            leader_name="东城领导",
+        )
+
+    @cached_property
+    def lh_milestone(self) -> ProjectMilestone:
+        return livelihood_services.add_milestone(
+            self.world.office_a, self.lh_project, name=HIDDEN_LIVELIHOOD[1], planned_on=dt.date(2026, 6, 30)
+        )
+
+    @cached_property
+    def lh_task(self) -> ProjectTask:
+        """A task of the project, in progress at district A's street."""
+        w, project = self.world, self.lh_project
+        task = livelihood_services.add_task(
+            w.office_a, project, name=HIDDEN_LIVELIHOOD[2], owner_unit=w.street_a, deadline=project.deadline
+        )
+        return livelihood_services.start_task(w.liaison_a, task)
+
+    @cached_property
+    def lh_evidence(self) -> ProjectEvidence:
+        report = livelihood_services.report_task_progress(
+            self.world.liaison_a, self.lh_task, text=HIDDEN_LIVELIHOOD[3], percent=30, files=[png(HIDDEN_LIVELIHOOD[4])]
+        )
+        return report.evidence.get()
+
+    @cached_property
+    def lh_proposal(self) -> ProjectProposal:
+        w = self.world
+        return livelihood_services.submit_proposal(
+            w.liaison_a, campaign=w.campaign, unit=w.street_a, title=HIDDEN_LIVELIHOOD[5], description="东城秘密建议"
+        )
+
+    def _task(self, state: str, title: str, unit: Unit) -> TaskAssignment:
+        """An assignment of a task issued by district A's office in the city's campaign, in ``state``."""
+        return task_in_state(self.world, state, title=title, unit=unit)
+
+    @cached_property
+    def task_waiting(self) -> TaskAssignment:
+        return self._task("pending_sign", HIDDEN_TASKS[0], self.world.street_a)
+
+    @cached_property
+    def task_working(self) -> TaskAssignment:
+        """In progress at district A itself, which may pass it down to its street."""
+        return self._task("in_progress", HIDDEN_TASKS[1], self.world.district_a)
+
+    @cached_property
+    def task_finishing(self) -> TaskAssignment:
+        return self._task("finish_requested", HIDDEN_TASKS[2], self.world.street_a)
+
+    @cached_property
+    def task_done(self) -> TaskAssignment:
+        return self._task("done", HIDDEN_TASKS[3], self.world.street_a)
+
+    @cached_property
+    def task_evidence(self) -> TaskEvidence:
+        report = task_services.report_progress(
+            self.world.liaison_a,
+            self.task_working,
+            text=HIDDEN_TASK_TEXTS[0],
+            percent=30,
+            files=[png(HIDDEN_TASK_TEXTS[3])],
+        )
+        return report.evidence.get()
+
+    @cached_property
+    def task_extension(self) -> TaskExtension:
+        item = TaskAssignment.objects.get(pk=self.task_working.pk)
+        new_due = item.due_on + dt.timedelta(days=10)
+        return task_services.request_extension(self.world.liaison_a, item, new_due=new_due, reason=HIDDEN_TASK_TEXTS[1])
+
+    @cached_property
+    def task_milestone(self) -> TaskMilestone:
+        task = self.task_working.task
+        return task_services.add_milestone(self.world.office_a, task, name=HIDDEN_TASK_TEXTS[2], due_on=task.due_on)
+
     def everything(self) -> Seed:
         """Make every object at once, for the pages that list them."""
         for name in EVERYTHING:
@@ -408,6 +509,11 @@ class Seed:
         texts += [*HIDDEN_DEMANDS, HIDDEN_DEMAND_EXTENSION, "13800001111", "秘密群众"]
         texts += [f"/demands/{d.pk}/" for d in (self.demand_received, self.demand_signed, self.demand_unsatisfied)]
         texts += [HIDDEN_REPORT, HIDDEN_FIGURE, HIDDEN_RULE, f"/reports/{self.report.pk}/"]
+        texts += [*HIDDEN_LIVELIHOOD, f"/livelihood/{self.lh_project.pk}/", f"/livelihood/tasks/{self.lh_task.pk}/"]
+        texts += [f"/livelihood/proposals/{self.lh_proposal.pk}/"]
+        items = (self.task_waiting, self.task_working, self.task_finishing, self.task_done)
+        texts += [*HIDDEN_TASKS, *HIDDEN_TASK_TEXTS, *(f"/tasks/{a.task_id}/" for a in items)]
+        texts += [f"/tasks/assignments/{a.pk}/" for a in items]
         return texts
 
     def ids(self) -> SeedIds:
@@ -419,6 +525,10 @@ EVERYTHING: tuple[str, ...] = ("unit", "waiting", "measure", "evidence", "extens
 EVERYTHING += ("problem_class", "campaign", "job", "account", "own_problem")
 EVERYTHING += ("demand_received", "demand_dispatched", "demand_finished", "demand_unsatisfied", "demand_extension")
 EVERYTHING += ("report", "claim_rule")
+EVERYTHING += ("lh_project", "lh_milestone", "lh_task", "lh_evidence", "lh_proposal")
+
+EVERYTHING += ("task_waiting", "task_working", "task_finishing", "task_done", "task_evidence", "task_extension")
+EVERYTHING += ("task_milestone",)
 
 
 class SeedIds(Mapping[str, int]):
@@ -432,6 +542,7 @@ class SeedIds(Mapping[str, int]):
         "class": lambda s: s.problem_class.pk,
         "demand": lambda s: s.demand_signed.pk,
         "city_campaign": lambda s: s.world.campaign.pk,
+        "task": lambda s: s.task_working.task_id,
     }
 
     def __init__(self, seed: Seed):
@@ -555,6 +666,29 @@ def _job() -> ObjectBuilder:
     return lambda s: ObjectCase({"pk": s.job.pk}, "office_a", outsiders=(*DISTRICT_B, "office_city"))
 
 
+def _lh(attr: str, insider: str) -> ObjectBuilder:
+    return lambda s: ObjectCase({"pk": getattr(s, attr).pk}, insider)
+
+
+# 民生实事: the pages of a project, of a task and of a proposal, by the role that takes each action.
+LH_PROJECT_PAGES = {"detail": "liaison_a", "edit": "office_a", "add_milestone": "office_a", "add_task": "office_a"}
+LH_PROJECT_PAGES |= {"report_progress": "liaison_a", "complete": "office_a", "evaluate": "office_a", "stop": "office_a"}
+LH_TASK_PAGES = {"task_detail": "liaison_a", "task_start": "liaison_a", "task_finish": "liaison_a"}
+LH_TASK_PAGES |= {"task_progress": "liaison_a", "task_close": "office_a", "task_reopen": "office_a"}
+LH_PROPOSAL_PAGES = {"proposal_detail": "liaison_a", "shortlist": "office_a", "decline": "office_a"}
+LH_PROPOSAL_PAGES |= {"reveal_contact": "office_a"}
+
+
+def _task_page(attr: str, insider: str) -> ObjectBuilder:
+    return lambda s: ObjectCase({"pk": getattr(s, attr).pk}, insider)
+
+
+TASK_PAGES = {"assignment": ("task_working", "liaison_a"), "sign": ("task_waiting", "liaison_a")}
+TASK_PAGES |= {"report_progress": ("task_working", "liaison_a"), "request_finish": ("task_working", "liaison_a")}
+TASK_PAGES |= {"pass_down": ("task_working", "liaison_a"), "request_extension": ("task_working", "liaison_a")}
+TASK_PAGES |= {"accept": ("task_finishing", "office_a"), "send_back": ("task_finishing", "office_a")}
+TASK_PAGES |= {"revoke": ("task_working", "office_a"), "reopen": ("task_done", "office_a")}
+
 PAGE_OBJECTS: dict[str, ObjectBuilder] = {
     "accounts:user_detail": _account(),
     "accounts:user_edit": _account(),
@@ -623,6 +757,28 @@ PAGE_OBJECTS: dict[str, ObjectBuilder] = {
         {"pk": s.claim_rule.pk}, "office_a", data={"pattern": "越权", "measure": "problems_total"}
     ),
     "reports:rule_delete": lambda s: ObjectCase({"pk": s.claim_rule.pk}, "office_a"),
+    # 重点任务: a task of district A's office in the city's campaign, and its assignments by the role acting on each.
+    **{f"tasks:{name}": _task_page(attr, insider) for name, (attr, insider) in TASK_PAGES.items()},
+    "tasks:detail": lambda s: ObjectCase({"pk": s.task_working.task_id}, "liaison_a"),
+    "tasks:assign": lambda s: ObjectCase({"pk": s.task_working.task_id}, "office_a"),
+    "tasks:milestone_new": lambda s: ObjectCase({"pk": s.task_working.task_id}, "office_a"),
+    "tasks:milestone_reach": lambda s: ObjectCase(
+        {"pk": s.task_working.task_id, "milestone_pk": s.task_milestone.pk}, "office_a"
+    ),
+    "tasks:approve_extension": lambda s: ObjectCase(
+        {"pk": s.task_working.pk, "extension_pk": s.task_extension.pk}, "office_a"
+    ),
+    "tasks:reject_extension": lambda s: ObjectCase(
+        {"pk": s.task_working.pk, "extension_pk": s.task_extension.pk}, "office_a"
+    ),
+    "tasks:evidence": lambda s: ObjectCase({"pk": s.task_evidence.pk}, "leader_a"),
+    **{f"livelihood:{name}": _lh("lh_project", insider) for name, insider in LH_PROJECT_PAGES.items()},
+    **{f"livelihood:{name}": _lh("lh_task", insider) for name, insider in LH_TASK_PAGES.items()},
+    **{f"livelihood:{name}": _lh("lh_proposal", insider) for name, insider in LH_PROPOSAL_PAGES.items()},
+    "livelihood:reach_milestone": lambda s: ObjectCase(
+        {"pk": s.lh_project.pk, "milestone_pk": s.lh_milestone.pk}, "office_a"
+    ),
+    "livelihood:evidence": _lh("lh_evidence", "liaison_a"),
 }
 
 DEMAND_HOSTILE = "q=秘密&unit={unit}&state=signed&late=true&escalated=false"
@@ -630,6 +786,8 @@ HOSTILE = "q=秘密&unit={unit}&campaign={campaign}&problem={problem}&problem_cl
 ADMINS_B = ("secadmin_b",)
 RATE_QUERIES = ("", "unit={unit}", "unit={street}&month=2026-10")
 RATE_LIST_QUERIES = ("", "kind=companies", "unit={unit}&kind=projects", "unit={street}&kind=units")
+
+LH_HOSTILE = "q=秘密&unit={unit}&campaign={city_campaign}"
 
 PAGE_LISTS: dict[str, ListCase] = {
     "home": ListCase(None),
@@ -681,6 +839,25 @@ PAGE_LISTS: dict[str, ListCase] = {
     "reports:upload": ListCase("office_a"),
     "reports:export": ListCase("office_a", DISTRICT_B, ("campaign={city_campaign}",)),
     "reports:rules": ListCase("office_a", DISTRICT_B, ("campaign={campaign}",)),
+    # 重点任务: district A's tasks lie in the city's campaign, which district B takes part in.
+    "tasks:overview": ListCase("liaison_a", DISTRICT_B, ("", "campaign={city_campaign}")),
+    "tasks:new": ListCase("office_a", DISTRICT_B, ("", "campaign={city_campaign}")),
+    "tasks:sources": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "campaign={city_campaign}")),
+    "tasks:export": ListCase("office_a", DISTRICT_B, ("campaign={city_campaign}",)),
+    "tasks:import": ListCase("office_a"),
+    "tasks:import_template": ListCase("office_a", DISTRICT_B, ("campaign={campaign}",)),
+    "tasks:assignments": ListCase("liaison_a", DISTRICT_B, ("", "task={task}&unit={unit}", "q=秘密&state=in_progress")),
+    "tasks:assignments_export": ListCase("liaison_a", DISTRICT_B, ("", "task={task}", "campaign={city_campaign}")),
+    # 民生实事: district A's project, task and proposal lie in the city's campaign, which district B takes part in.
+    "livelihood:list": ListCase("liaison_a", DISTRICT_B, ("", LH_HOSTILE, "state=in_progress&light=green")),
+    "livelihood:export": ListCase("office_a", DISTRICT_B, ("", LH_HOSTILE)),
+    "livelihood:new": ListCase("office_a", DISTRICT_B, ("", "campaign={city_campaign}")),
+    "livelihood:import": ListCase(None),
+    "livelihood:import_template": ListCase(None, DISTRICT_B, ("campaign={city_campaign}",)),
+    "livelihood:settings": ListCase(None, DISTRICT_B, ("campaign={city_campaign}",)),
+    "livelihood:proposals": ListCase("liaison_a", DISTRICT_B, ("", "q=秘密&campaign={city_campaign}")),
+    "livelihood:proposal_new": ListCase("liaison_a", DISTRICT_B, ("", "campaign={city_campaign}")),
+    "livelihood:vote": ListCase(None, DISTRICT_B, ("campaign={city_campaign}",)),
 }
 
 
@@ -740,6 +917,19 @@ API_OBJECTS: dict[str, ObjectBuilder] = {
     ),
     "report-detail": lambda s: ObjectCase({"pk": s.report.pk}, "leader_a"),
     "figure-detail": lambda s: ObjectCase({"pk": s.figure.pk}, "liaison_a", data={"version": 1, "value": 37}),
+    "task-detail": lambda s: ObjectCase({"pk": s.task_working.task_id}, "liaison_a"),
+    "task-assign": lambda s: ObjectCase(
+        {"pk": s.task_working.task_id}, "office_a", data={"unit": s.world.street_a.pk, "due_on": "2099-01-01"}
+    ),
+    "task-assignment-detail": lambda s: ObjectCase({"pk": s.task_working.pk}, "liaison_a"),
+    "task-assignment-actions": lambda s: ObjectCase({"pk": s.task_waiting.pk, "name": "sign"}, "liaison_a"),
+    "task-assignment-progress": lambda s: ObjectCase(
+        {"pk": s.task_working.pk}, "liaison_a", data={"text": "越权进展", "percent": 10}
+    ),
+    "livelihood-project-detail": lambda s: ObjectCase({"pk": s.lh_project.pk}, "liaison_a"),
+    "livelihood-project-actions": lambda s: ObjectCase(
+        {"pk": s.lh_project.pk, "name": "stop"}, "office_a", data={"reason": "越权终止"}
+    ),
 }
 
 
@@ -834,8 +1024,29 @@ API_LISTS: dict[str, ApiListCase] = {
         "liaison_a",
         filters=lambda s: {"campaign": s.campaign.pk, "unit": s.world.district_a.pk},
     ),
+    "task-list": ApiListCase(
+        lambda s: {a.task_id for a in (s.task_waiting, s.task_working, s.task_finishing, s.task_done)},
+        "office_a",
+        data=lambda s: {
+            "campaign": s.world.campaign.pk,
+            "unit": s.world.district_a.pk,
+            "title": "越权任务",
+            "source": "会议部署",
+            "due_on": "2099-01-01",
+        },
+        refs=("unit",),
+        filters=lambda s: {"campaign": s.campaign.pk, "parent": s.task_working.task_id},
+    ),
+    "task-assignment-list": ApiListCase(
+        lambda s: {s.task_waiting.pk, s.task_working.pk, s.task_finishing.pk, s.task_done.pk},
+        "liaison_a",
+        filters=lambda s: {"task": s.task_working.task_id, "unit": s.world.district_a.pk, "campaign": s.campaign.pk},
+    ),
     "figure-list": ApiListCase(
         lambda s: {s.figure.pk}, "liaison_a", filters=lambda s: {"report": s.report.pk, "campaign": s.world.campaign.pk}
+    ),
+    "livelihood-project-list": ApiListCase(
+        lambda s: {s.lh_project.pk}, "liaison_a", filters=lambda s: {"unit": s.world.district_a.pk}
     ),
 }
 
@@ -862,6 +1073,11 @@ EXEMPT: dict[str, str] = {
     "open311:requests": "Open311 requests: public, without personal data or reports; POST needs an API key",
     "open311:request": "Open311 request by id: public, without personal data or reports",
     "open311:token": "Open311 token look-up: the token is the ticket's tracking code",
+    # 民生实事的公开页面: no login by design; only campaigns their office marked public, never personal data.
+    "public_livelihood:index": "public list of the campaigns marked public; names and links only",
+    "public_livelihood:campaign": "public projects of a campaign marked public (others 404); no personal data",
+    "public_livelihood:propose": "public proposal form; creates a proposal at a collecting public campaign's unit",
+    "public_livelihood:proposed": "shows the caller's own new proposal number once, from their session",
 }
 
 

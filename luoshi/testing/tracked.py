@@ -54,6 +54,13 @@ def tries(call: Callable[[], Any]) -> bool:
         return False
 
 
+def _attempt(case: ContractCase, call: Call, user: Any, item: models.Model) -> Callable[[], Any]:
+    def attempt() -> Any:
+        return call(user, _fresh(case, item), None)
+
+    return attempt
+
+
 def _fresh(case: ContractCase, item: models.Model) -> Any:
     return case.tracker.model._default_manager.get(pk=item.pk)
 
@@ -80,7 +87,7 @@ class TrackedWorkContract:
             item = case.make(_source(case, action))
             for name, user in case.users.items():
                 offered = action in engine.available_actions(case.tracker, user, item)
-                done = tries(lambda call=call, user=user, item=item: call(user, _fresh(case, item), None))
+                done = tries(_attempt(case, call, user, item))
                 assert offered == done, f"{action} by {name}: offered={offered}, succeeded={done}"
             doer = case.users[case.doers[action]]
             assert action in engine.available_actions(case.tracker, doer, item), f"{action} is open to its doer"

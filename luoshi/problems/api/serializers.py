@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from luoshi.campaigns.models import Aspect, Campaign, Channel
 from luoshi.campaigns.queries import visible_campaigns
+from luoshi.core.api import evidence_files_field
 from luoshi.orgs.models import Unit
 from luoshi.problems import services
 from luoshi.problems.choices import Kind, Severity
@@ -290,24 +291,10 @@ class ExtensionDecisionInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("审批意见"))
 
 
-class FilesField(serializers.ListField):
-    """Repeated multipart parts named ``files`` (or ``files[]``, as many clients send them)."""
-
-    def get_value(self, dictionary: Any) -> Any:
-        if hasattr(dictionary, "getlist") and not dictionary.getlist("files") and dictionary.getlist("files[]"):
-            return dictionary.getlist("files[]")
-        return super().get_value(dictionary)
-
-
 class ProgressReportInput(ProblemVersionInput):
     text = serializers.CharField(allow_blank=True, help_text=_("进展情况"))
     measure = VisibleRelatedField(queryset=Measure.objects.all(), required=False, allow_null=True, default=None)
-    files = FilesField(
-        child=serializers.FileField(allow_empty_file=True),
-        required=False,
-        default=list,
-        help_text=_("佐证材料（pdf、jpg、png、docx、xlsx）"),
-    )
+    files = evidence_files_field()
 
 
 class MeasureCreateInput(serializers.Serializer):

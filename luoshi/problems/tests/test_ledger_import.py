@@ -16,10 +16,11 @@ from luoshi.audit.models import Action, AuditEvent
 from luoshi.audit.services import verify_chain
 from luoshi.campaigns.models import Campaign
 from luoshi.core.errors import NotAllowed
+from luoshi.core.imports import parse_date
 from luoshi.jobs.models import Job, JobStatus
 from luoshi.problems import imports
 from luoshi.problems.choices import EventKind, Kind, Severity, State
-from luoshi.problems.imports import HEADERS, LedgerRejected, RowError, import_ledger, parse_date
+from luoshi.problems.imports import HEADERS, LedgerRejected, RowError, import_ledger
 from luoshi.problems.models import Problem, ProblemClass, ProblemEvent
 from luoshi.testing.hostile_files import zip_bomb
 from luoshi.testing.problems import new_problem
