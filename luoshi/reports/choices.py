@@ -43,6 +43,14 @@ class MeasureKey(models.TextChoices):
     PROBLEMS_TOTAL = "problems_total", _("问题总数")
     MEASURES = "measures", _("整改措施数")
     SUPERVISION_GROUPS = "supervision_groups", _("督导组数")
+    KEY_TASKS_TOTAL = "key_tasks_total", _("重点任务数")
+    KEY_TASKS_DONE = "key_tasks_done", _("已完成重点任务数")
+    KEY_TASKS_PROGRESS = "key_tasks_progress", _("重点任务总体进度（%）")
+    PROJECTS_TOTAL = "projects_total", _("民生实事项目数")
+    PROJECTS_DONE = "projects_done", _("已完成民生实事项目数")
+    PROJECT_TASKS_TOTAL = "project_tasks_total", _("民生实事子项数")
+    PROJECT_TASKS_DONE = "project_tasks_done", _("已完成民生实事子项数")
+    PROJECTS_PROGRESS = "projects_progress", _("民生实事总体进度（%）")
     IGNORE = "ignore", _("不核实")
 
 

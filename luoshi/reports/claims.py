@@ -36,6 +36,7 @@ from luoshi.reports.queries import visible_reports
 BEFORE = 60
 AFTER = 30
 NEAR = 12
+PERCENT_PLACE = 0.05  # figures and progress are given to one decimal place
 SENTENCE_END = "。！？!?\n"
 CLAUSE_END = "，,；;。！？!?\n"
 RATIO_UNITS = frozenset(services.CHANGE_UNITS)
@@ -49,7 +50,7 @@ class Claim:
     figure: Figure
     rule: ClaimRule
     verdict: str
-    actual: int | None
+    actual: float | None
     reason: str
 
     @property
@@ -145,10 +146,12 @@ def _own(span: tuple[int, int], figure: tuple[int, int], rivals: list[tuple[int,
     return mine
 
 
-def judge(figure: Figure, actual: int | None, measure_label: str = "") -> tuple[str, str]:
-    """(verdict, reason) for a figure against the platform's count."""
+def judge(figure: Figure, actual: float | None, measure_label: str = "", percent: bool = False) -> tuple[str, str]:
+    """(verdict, reason) for a figure against the platform's count, or its percent when ``percent``."""
     if actual is None:
         return Verdict.UNVERIFIABLE, _("平台尚未记录{measure}。").format(measure=measure_label or _("该指标"))
+    if percent:
+        return _judge_percent(figure, actual)
     if figure.unit in RATIO_UNITS:
         return Verdict.UNVERIFIABLE, _("比例或倍数不能与计数直接比较。")
     if figure.approx == Approx.ABOUT and figure.value_max is None:
@@ -158,7 +161,21 @@ def judge(figure: Figure, actual: int | None, measure_label: str = "") -> tuple[
     return verdict, _("报告称 {claimed}，平台记录 {actual}。").format(claimed=claimed, actual=actual)
 
 
-def _holds(figure: Figure, actual: int) -> bool:
+def _judge_percent(figure: Figure, actual: float) -> tuple[str, str]:
+    """A progress percent against a figure in %, to the one decimal place both are given in."""
+    recorded = f"{actual:g}%"
+    if figure.unit != "%":
+        return Verdict.UNVERIFIABLE, _("该指标是百分比，只与以 % 表示的数字核对；平台记录 {actual}。").format(
+            actual=recorded
+        )
+    if figure.approx == Approx.ABOUT and figure.value_max is None:
+        return Verdict.UNVERIFIABLE, _("约数（约、近、左右）无法精确核对；平台记录 {actual}。").format(actual=recorded)
+    verdict = Verdict.CONSISTENT if _holds(figure, actual) else Verdict.INCONSISTENT
+    claimed = figure.value_text + figure.unit
+    return verdict, _("报告称 {claimed}，平台记录 {actual}。").format(claimed=claimed, actual=recorded)
+
+
+def _holds(figure: Figure, actual: float) -> bool:
     value, approx = figure.value, figure.approx
     if figure.value_max is not None:
         return value <= actual <= figure.value_max
@@ -170,7 +187,7 @@ def _holds(figure: Figure, actual: int) -> bool:
         return actual <= value
     if approx == Approx.BELOW:
         return actual < value
-    return actual == value
+    return abs(actual - value) < PERCENT_PLACE
 
 
 @dataclass
@@ -179,12 +196,12 @@ class Checker:
 
     campaign: Campaign
     rules: list[ClaimRule] = field(default_factory=list)
-    counts: dict[tuple[str, int], int | None] = field(default_factory=dict)
+    counts: dict[tuple[str, int], float | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rules = self.rules or effective_rules(self.campaign)
 
-    def count(self, key: str, unit: Unit) -> int | None:
+    def count(self, key: str, unit: Unit) -> float | None:
         if (key, unit.pk) not in self.counts:
             self.counts[key, unit.pk] = services.measure_value(key, self.campaign, unit)
         return self.counts[key, unit.pk]
@@ -200,7 +217,8 @@ class Checker:
             if rule is None or rule.measure == MeasureKey.IGNORE:
                 continue
             actual = self.count(rule.measure, report.unit)
-            verdict, reason = judge(figure, actual, str(services.MEASURES[rule.measure].label))
+            source = services.MEASURES[rule.measure]
+            verdict, reason = judge(figure, actual, str(source.label), source.percent)
             claims.append(Claim(figure, rule, verdict, actual, reason))
         return claims
 

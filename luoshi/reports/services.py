@@ -11,16 +11,13 @@ import datetime as dt
 import logging
 import math
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
@@ -37,9 +34,9 @@ from luoshi.extract.types import Extraction, Mention, UnreadableDocument
 from luoshi.jobs.runner import create_job
 from luoshi.jobs.tasks import start_job
 from luoshi.orgs.models import Unit
-from luoshi.problems.choices import State
-from luoshi.problems.models import Measure, Problem
-from luoshi.reports.choices import Approx, Change, MeasureKey, ReportKind, ReportStatus
+from luoshi.reports.choices import Approx, Change, ReportKind, ReportStatus
+from luoshi.reports.measures import MEASURES as MEASURES
+from luoshi.reports.measures import measure_value as measure_value
 from luoshi.reports.models import ClaimRule, Figure, Report
 
 logger = logging.getLogger(__name__)
@@ -296,38 +293,6 @@ def correct_figure(actor: Any, figure: Figure, version: int | None, **changes: A
 
 
 # --- the platform's own measures and the claims-check rules ---------------------------------------
-
-
-@dataclass(frozen=True)
-class MeasureSource:
-    """One figure the platform tracks for a unit's subtree in a campaign; ``count`` None means not tracked."""
-
-    label: str | Promise
-    count: Callable[[Campaign, Unit], int | None]
-
-
-def _problems(campaign: Campaign, unit: Unit) -> Any:
-    return Problem.objects.filter(paths.subtree_q(unit.path), campaign=campaign)
-
-
-MEASURES: dict[str, MeasureSource] = {
-    MeasureKey.PROBLEMS_CLOSED: MeasureSource(
-        gettext_lazy("已销号问题数"), lambda c, u: _problems(c, u).filter(state=State.CLOSED).count()
-    ),
-    MeasureKey.PROBLEMS_TOTAL: MeasureSource(gettext_lazy("问题总数"), lambda c, u: _problems(c, u).count()),
-    MeasureKey.MEASURES: MeasureSource(
-        gettext_lazy("整改措施数"),
-        lambda c, u: Measure.objects.filter(paths.subtree_q(u.path), problem__campaign=c).count(),
-    ),
-    MeasureKey.SUPERVISION_GROUPS: MeasureSource(gettext_lazy("督导组数"), lambda c, u: None),
-    MeasureKey.IGNORE: MeasureSource(gettext_lazy("不核实"), lambda c, u: None),
-}
-
-
-def measure_value(key: str, campaign: Campaign, unit: Unit) -> int | None:
-    """What the platform records for ``key`` in ``unit``'s subtree in ``campaign``; None if it tracks none."""
-    source = MEASURES.get(key)
-    return source.count(campaign, unit) if source else None
 
 
 def _require_rules(actor: Any, campaign: Campaign) -> None:

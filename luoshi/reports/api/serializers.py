@@ -81,7 +81,7 @@ class ClaimSerializer(serializers.Serializer):
     measure_label = serializers.CharField()
     claimed = serializers.FloatField(source="figure.value")
     claimed_max = serializers.FloatField(source="figure.value_max", allow_null=True)
-    actual = serializers.IntegerField(allow_null=True)
+    actual = serializers.FloatField(allow_null=True)
     verdict = serializers.CharField()
     reason = serializers.CharField()
 

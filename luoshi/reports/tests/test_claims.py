@@ -28,7 +28,7 @@ def tracked(world):
     return world
 
 
-def verdicts(report) -> dict[str, tuple[str, str, int | None]]:
+def verdicts(report) -> dict[str, tuple[str, str, float | None]]:
     return {c.figure.text: (c.rule.measure, c.verdict, c.actual) for c in claims.check_report(report)}
 
 
@@ -40,6 +40,14 @@ def test_measures_of_the_platform(tracked) -> None:
         "problems_total": 3,
         "measures": 1,
         "supervision_groups": None,
+        "key_tasks_total": 0,
+        "key_tasks_done": 0,
+        "key_tasks_progress": None,
+        "projects_total": 0,
+        "projects_done": 0,
+        "project_tasks_total": 0,
+        "project_tasks_done": 0,
+        "projects_progress": None,
         "ignore": None,
     }
     assert services.measure_value("problems_total", w.campaign, w.street_a) == 1
@@ -129,7 +137,20 @@ def test_campaign_rule_wins_over_the_default(tracked) -> None:
 
 def test_default_rules_are_seeded_by_the_migration() -> None:
     measures = set(ClaimRule.objects.filter(campaign=None).values_list("measure", flat=True))
-    assert measures == {"problems_closed", "problems_total", "measures", "supervision_groups"}
+    assert measures == {
+        "problems_closed",
+        "problems_total",
+        "measures",
+        "supervision_groups",
+        "key_tasks_total",
+        "key_tasks_done",
+        "key_tasks_progress",
+        "projects_total",
+        "projects_done",
+        "project_tasks_total",
+        "project_tasks_done",
+        "projects_progress",
+    }
 
 
 def figure(value, approx="exact", value_max=None, unit="个") -> Figure:

@@ -1,0 +1,108 @@
+"""The platform's own figures a report's claims are checked against, for a unit's subtree in a campaign.
+
+Counts come from problems, key tasks and livelihood projects; the two progress measures are percents,
+compared with a figure given in % (``percent``). A measure the platform does not track counts None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+from luoshi.campaigns.models import Campaign
+from luoshi.core import paths
+from luoshi.livelihood.queries import campaign_figures
+from luoshi.orgs.models import Unit
+from luoshi.problems.choices import State
+from luoshi.problems.models import Measure, Problem
+from luoshi.reports.choices import MeasureKey
+from luoshi.tasks.models import Task, TaskAssignment
+from luoshi.tasks.queries import percents_for
+from luoshi.tasks.rollup import weighted_mean
+
+Value = int | float | None
+
+
+@dataclass(frozen=True)
+class MeasureSource:
+    """One figure the platform tracks for a unit's subtree in a campaign; ``count`` None means not tracked."""
+
+    label: str | Promise
+    count: Callable[[Campaign, Unit], Value]
+    percent: bool = False
+
+
+def _problems(campaign: Campaign, unit: Unit) -> Any:
+    return Problem.objects.filter(paths.subtree_q(unit.path), campaign=campaign)
+
+
+def key_tasks(campaign: Campaign, unit: Unit) -> dict[int, tuple[Decimal, Decimal | None]]:
+    """The campaign's top-level key tasks issued in the subtree or assigned into it: weight and percent by id."""
+    assigned = TaskAssignment.objects.filter(paths.subtree_q(unit.path), task=OuterRef("pk"))
+    tasks = Task.objects.filter(campaign=campaign, parent__isnull=True)
+    tasks = tasks.filter(paths.subtree_q(unit.path)) | tasks.filter(Exists(assigned))
+    weights = dict(tasks.order_by().values_list("id", "weight"))
+    percents = percents_for(weights)
+    return {pk: (weight, percents[pk]) for pk, weight in weights.items()}
+
+
+def _tasks_done(campaign: Campaign, unit: Unit) -> int:
+    return sum(1 for _w, percent in key_tasks(campaign, unit).values() if percent == 100)
+
+
+def _tasks_progress(campaign: Campaign, unit: Unit) -> float | None:
+    parts = [(w, p) for w, p in key_tasks(campaign, unit).values() if p is not None]
+    mean = weighted_mean(parts)
+    return None if mean is None else round(float(mean), 1)
+
+
+def _livelihood(key: str) -> Callable[[Campaign, Unit], Value]:
+    def count(campaign: Campaign, unit: Unit) -> Value:
+        figures = campaign_figures(campaign, unit)
+        if key == "progress" and not figures["projects_total"]:
+            return None
+        value = figures[key]
+        return float(value) if isinstance(value, Decimal) else value
+
+    return count
+
+
+MEASURES: dict[str, MeasureSource] = {
+    MeasureKey.PROBLEMS_CLOSED: MeasureSource(
+        gettext_lazy("已销号问题数"), lambda c, u: _problems(c, u).filter(state=State.CLOSED).count()
+    ),
+    MeasureKey.PROBLEMS_TOTAL: MeasureSource(gettext_lazy("问题总数"), lambda c, u: _problems(c, u).count()),
+    MeasureKey.MEASURES: MeasureSource(
+        gettext_lazy("整改措施数"),
+        lambda c, u: Measure.objects.filter(paths.subtree_q(u.path), problem__campaign=c).count(),
+    ),
+    MeasureKey.SUPERVISION_GROUPS: MeasureSource(gettext_lazy("督导组数"), lambda c, u: None),
+    MeasureKey.KEY_TASKS_TOTAL: MeasureSource(gettext_lazy("重点任务数"), lambda c, u: len(key_tasks(c, u))),
+    MeasureKey.KEY_TASKS_DONE: MeasureSource(gettext_lazy("已完成重点任务数"), _tasks_done),
+    MeasureKey.KEY_TASKS_PROGRESS: MeasureSource(gettext_lazy("重点任务总体进度"), _tasks_progress, percent=True),
+    MeasureKey.PROJECTS_TOTAL: MeasureSource(gettext_lazy("民生实事项目数"), _livelihood("projects_total")),
+    MeasureKey.PROJECTS_DONE: MeasureSource(gettext_lazy("已完成民生实事项目数"), _livelihood("projects_completed")),
+    MeasureKey.PROJECT_TASKS_TOTAL: MeasureSource(gettext_lazy("民生实事子项数"), _livelihood("tasks_total")),
+    MeasureKey.PROJECT_TASKS_DONE: MeasureSource(gettext_lazy("已完成民生实事子项数"), _livelihood("tasks_done")),
+    MeasureKey.PROJECTS_PROGRESS: MeasureSource(
+        gettext_lazy("民生实事总体进度"), _livelihood("progress"), percent=True
+    ),
+    MeasureKey.IGNORE: MeasureSource(gettext_lazy("不核实"), lambda c, u: None),
+}
+
+
+def measure_value(key: str, campaign: Campaign, unit: Unit) -> Value:
+    """What the platform records for ``key`` in ``unit``'s subtree in ``campaign``; None if it tracks none."""
+    source = MEASURES.get(key)
+    return source.count(campaign, unit) if source else None
+
+
+def is_percent(key: str) -> bool:
+    source = MEASURES.get(key)
+    return source is not None and source.percent
