@@ -17,6 +17,8 @@ from luoshi.demo.accounts import DEMO_PREFIX
 from luoshi.demo.campaign import setup_campaign
 from luoshi.demo.demand_summary import DemandSummary, summarise_demands
 from luoshi.demo.demands import TICKETS_PER_UNIT, build_demands
+from luoshi.demo.keytasks import build_key_tasks, key_task_lines
+from luoshi.demo.livelihood import build_livelihood, livelihood_lines
 from luoshi.demo.names import NameMaker
 from luoshi.demo.orgtree import build_org_tree
 from luoshi.demo.people import People, build_cast
@@ -49,6 +51,7 @@ class DemoSummary:
     pending_extensions: int
     seconds: float
     demands: DemandSummary | None = None
+    work: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
         def fmt(counts: dict[str, int]) -> str:
@@ -63,6 +66,7 @@ class DemoSummary:
             f"  区县问题 {sum(self.district_states.values())} 个：{fmt(self.district_states)}",
             f"  预警：{fmt(self.lights)}；逾期措施 {self.overdue_measures} 条；"
             f"待审批延期申请 {self.pending_extensions} 个",
+            *self.work,
             *(self.demands.lines() if self.demands else []),
             f"  演示账号 {len(self.accounts)} 个：{'、'.join(self.accounts)}",
         ]
@@ -108,6 +112,10 @@ def build_demo(units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, demands: in
         cast = build_cast(tree, people.names, people)
         demo = setup_campaign(tree.city, services.today())
         build_rectification(demo, tree, cast, rng)
+        work_rng = random.Random(seed + 1)  # noqa: S311 (its own stream: the demands stay as they were)
+        build_key_tasks(demo, tree, cast, people, work_rng, services.today())
+        build_livelihood(demo, cast, work_rng, services.today())
         build_demands(tree, people, rng, units * TICKETS_PER_UNIT if demands is None else demands)
     summary = summarise(demo.campaign, time.perf_counter() - started)
-    return replace(summary, demands=summarise_demands(tree.city))
+    work = (*key_task_lines(demo.campaign), *livelihood_lines(demo.campaign))
+    return replace(summary, demands=summarise_demands(tree.city), work=work)
