@@ -5,7 +5,7 @@ Buttons, action pages and the API ask the engine which actions are open (``engin
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
-from luoshi.accounts.models import User
+from luoshi.accounts.acting import actor
 from luoshi.campaigns.models import Campaign
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.core.filters import parse_id
@@ -163,7 +163,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = load_project(user, pk)
     tasks = project.tasks.select_related("owner_unit").order_by("deadline", "id")
     milestones = list(project.milestones.all())
-    offered = engine.available_actions(PROJECTS, cast(User, user), project)
+    offered = engine.available_actions(PROJECTS, actor(request), project)
     context = {
         "project": project,
         "assisting": list(project.assisting_units.all()),
@@ -224,7 +224,7 @@ def _project_data(data: dict[str, Any]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def project_new(request: HttpRequest) -> HttpResponse:
     """立项: a project of a campaign the user manages projects in."""
-    user = cast(User, request.user)
+    user = actor(request)
     campaigns = list(queries.campaign_choices(user, Perm.MANAGE_PROJECTS).filter(is_active=True))
     campaign = chosen_campaign(request, campaigns, _("您没有可以立项的活动。"))
     form = lforms.ProjectForm(request.POST or None, user=user, campaign=campaign)
@@ -241,7 +241,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_settings(request: HttpRequest) -> HttpResponse:
     """民生实事设置 of a campaign: shown on the public page, proposals collected there."""
-    user = cast(User, request.user)
+    user = actor(request)
     campaigns = queries.campaign_choices(user, Perm.MANAGE_PROJECTS)
     managed = [c for c in campaigns if scope.can(user, Perm.MANAGE_PROJECTS, c.unit.path)]
     campaign = chosen_campaign(request, managed, _("只有活动牵头单位的办公室可以修改民生实事设置。"))

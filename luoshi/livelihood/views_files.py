@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
-from luoshi.accounts.models import User
+from luoshi.accounts.acting import actor
 from luoshi.core.downloads import download
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.livelihood import exports, imports, queries
@@ -27,7 +27,7 @@ from luoshi.livelihood.views import chosen_campaign
 def export(request: HttpRequest) -> HttpResponseBase:
     """导出 Excel: the projects the user may export, with the list page's filters."""
     try:
-        content, _count = exports.export_projects(cast(User, request.user), request.GET)
+        content, _count = exports.export_projects(actor(request), request.GET)
     except RuleViolation as exc:
         return render(request, "livelihood/export_error.html", {"message": str(exc)}, status=400)
     return download(content, exports.download_name())
@@ -40,7 +40,7 @@ def _require_manager(user: Any) -> None:
 
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponseBase:
-    user = cast(User, request.user)
+    user = actor(request)
     _require_manager(user)
     campaigns = list(queries.campaign_choices(user, Perm.MANAGE_PROJECTS))
     campaign = chosen_campaign(request, campaigns, _("您没有可以导入项目的活动。"))
@@ -52,7 +52,7 @@ def import_template(request: HttpRequest) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
     """导入项目清单: every row checked first; any error and nothing is imported, with each error by row and column."""
-    user = cast(User, request.user)
+    user = actor(request)
     _require_manager(user)
     form = ImportForm(request.POST or None, request.FILES or None, user=user)
     campaigns = queries.campaign_choices(user, Perm.MANAGE_PROJECTS)

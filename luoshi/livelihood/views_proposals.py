@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
-from luoshi.accounts.models import User
+from luoshi.accounts.acting import actor
 from luoshi.campaigns.models import Campaign
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.core.forms import style_filters, submitted
@@ -91,7 +91,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def proposal_new(request: HttpRequest) -> HttpResponse:
     """提报项目建议 for a unit the user may propose for."""
-    user = cast(User, request.user)
+    user = actor(request)
     campaigns = list(queries.campaign_choices(user, Perm.PROPOSE_PROJECT).filter(is_active=True))
     campaign = chosen_campaign(request, campaigns, _("您没有可以提报项目建议的活动。"))
     form = lforms.ProposalForm(request.POST or None, user=user, campaign=campaign)
@@ -108,7 +108,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def vote(request: HttpRequest) -> HttpResponse:
     """票决: the counts of the campaign's shortlisted proposals; adopted ones become projects."""
-    user = cast(User, request.user)
+    user = actor(request)
     campaigns = _vote_campaigns(user)
     campaign = chosen_campaign(request, campaigns, _("票决须由活动牵头单位的办公室录入。"))
     shortlisted = queries.visible_proposals(user, Perm.MANAGE_PROJECTS).filter(

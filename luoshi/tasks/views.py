@@ -4,7 +4,7 @@ timeline, and the office's forms (new task, assign, milestones, sources). Views 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
+from luoshi.accounts.acting import actor
 from luoshi.accounts.models import User
 from luoshi.campaigns.models import Campaign
 from luoshi.core.errors import NotAllowed, RuleViolation
@@ -35,10 +36,6 @@ from luoshi.tracking.choices import Light, RequestState
 PAGE_SIZE = 50
 BOARD_ORDER = ("org_path", "id")
 ASSIGNMENT_RELATED = ("task__campaign", "task__unit", "unit", "owner", "parent__unit", "assigned_by")
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def require_view(user: Any) -> None:
@@ -81,7 +78,7 @@ def load_assignment(user: Any, pk: int) -> TaskAssignment:
 
 def overview(request: HttpRequest) -> HttpResponse:
     """A campaign's tasks in plan order with their progress bars and the counts of their assignments."""
-    user = _user(request)
+    user = actor(request)
     require_view(user)
     campaigns = list(queries.campaign_choices(user))
     campaign = chosen_campaign(request, campaigns)
@@ -133,7 +130,7 @@ def count_cards(counts: queries.Counts) -> dict[str, Any]:
 
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """重点任务详情: the task, its milestones and sub-tasks, and the board of every unit it was assigned to."""
-    user = _user(request)
+    user = actor(request)
     task = load_task(user, pk)
     visible = TaskAssignment.objects.visible_to(user, Perm.VIEW).filter(task=task)
     filterset, page = _board(request, visible)
@@ -174,7 +171,7 @@ def _style_filters(form: forms.Form) -> None:
 
 def assignment_list(request: HttpRequest) -> HttpResponse:
     """本单位任务: every assignment within the user's units, across tasks, with the board's filters and counts."""
-    user = _user(request)
+    user = actor(request)
     require_view(user)
     visible = TaskAssignment.objects.visible_to(user, Perm.VIEW)
     filterset, page = _board(request, visible)
@@ -208,7 +205,7 @@ BUTTONS: dict[str, tuple[str, str]] = {
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """交办详情: the assignment, its rounds, reports with evidence, requests and timeline; the buttons are
     exactly what the engine allows this user now."""
-    user = _user(request)
+    user = actor(request)
     item = load_assignment(user, pk)
     allowed = services.available_actions(user, item)
     extensions = list(item.extensions.select_related("requested_by", "decided_by").order_by("-id"))
@@ -258,7 +255,7 @@ def _new_task_campaign(request: HttpRequest, user: User, parent: Task | None) ->
 
 def task_new(request: HttpRequest) -> HttpResponse:
     """部署重点任务 (or 分解子任务 with ``?parent=``) in a campaign the user's office takes part in."""
-    user = _user(request)
+    user = actor(request)
     parent_id = _id_param(request, "parent")
     parent = load_task(user, parent_id) if parent_id is not None else None
     campaign = _new_task_campaign(request, user, parent)
@@ -284,7 +281,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
 
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     """交办: to one unit, or at once to every unit of a kind under a unit."""
-    user = _user(request)
+    user = actor(request)
     task = load_task(user, pk)
     scope.require(user, Perm.MANAGE_TASKS, task.org_path, _("您无权交办该任务。"))
     form = tforms.AssignForm(request.POST or None, user=user, task=task)
@@ -305,7 +302,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = actor(request)
     task = load_task(user, pk)
     scope.require(user, Perm.MANAGE_TASKS, task.org_path, _("您无权设置该任务的时间节点。"))
     form = tforms.MilestoneForm(request.POST or None)
@@ -322,7 +319,7 @@ def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def milestone_reach(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = actor(request)
     task = load_task(user, pk)
     milestone = scope.get_visible_or_404(Milestone.objects.filter(task=task), user, Perm.VIEW, pk=milestone_pk)
     try:
@@ -336,7 +333,7 @@ def milestone_reach(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRes
 
 def sources(request: HttpRequest) -> HttpResponse:
     """任务来源 of a campaign: the list, and a new one for the campaign's office."""
-    user = _user(request)
+    user = actor(request)
     require_view(user)
     campaign = chosen_campaign(request, list(queries.campaign_choices(user)))
     if campaign is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from luoshi.access import scope
 from luoshi.access.roles import Perm
-from luoshi.accounts.models import User
+from luoshi.accounts.acting import actor
 from luoshi.core.downloads import download, written_download
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.jobs.exports import export_or_queue
@@ -67,7 +67,7 @@ def assignments_export(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def tasks_export(request: HttpRequest) -> HttpResponseBase:
     """导出 Excel of a campaign's task list with each task's progress."""
-    user = cast(User, request.user)
+    user = actor(request)
     require_view(user)
     campaign = chosen_campaign(request, list(queries.campaign_choices(user)))
     if campaign is None:
@@ -85,7 +85,7 @@ def _require_importer(user: Any) -> None:
 @require_http_methods(["GET", "POST"])
 def import_tasks(request: HttpRequest) -> HttpResponse:
     """导入重点任务清单: choose the campaign, download its template, upload the filled-in list."""
-    user = cast(User, request.user)
+    user = actor(request)
     _require_importer(user)
     form = tforms.ImportForm(request.POST or None, request.FILES or None, user=user)
     context: dict[str, Any] = {"form": form, "errors": [], "campaigns": queries.managed_campaigns(user)}
@@ -106,7 +106,7 @@ def import_tasks(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponseBase:
     """The import template (导入模板) of a campaign, as .xlsx."""
-    user = cast(User, request.user)
+    user = actor(request)
     _require_importer(user)
     campaign = chosen_campaign(request, list(queries.managed_campaigns(user)))
     if campaign is None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from luoshi.access import scope
+from luoshi.accounts.acting import actor as acting_user
 from luoshi.accounts.models import User
 from luoshi.core.actions import ObjectActionView
 from luoshi.tracking import engine
@@ -20,7 +21,7 @@ class TransitionView(ObjectActionView):
     action = ""
 
     def actor(self) -> User:
-        return cast(User, self.request.user)
+        return acting_user(self.request)
 
     def perm(self) -> str:
         if self.action in self.tracker.workflow.transitions:

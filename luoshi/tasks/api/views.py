@@ -5,7 +5,7 @@ through ``luoshi.tasks.services`` (lacking the permission is 403, a broken rule 
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from luoshi.access import scope
 from luoshi.access.api import ScopedViewSetMixin
 from luoshi.access.roles import Perm
-from luoshi.accounts.models import User
+from luoshi.accounts.acting import actor
 from luoshi.core.errors import NotAllowed
 from luoshi.tasks import queries, services
 from luoshi.tasks.api import serializers as s
@@ -40,10 +40,6 @@ ERRORS: dict[int, OpenApiResponse] = {
         (409, _("对象已被他人修改（version 不符）")),
     )
 }
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 def _answers(body: Any, code: int = 200) -> dict[int, Any]:
@@ -83,7 +79,7 @@ class TaskViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def create(self, request: Request) -> Response:
         if not scope.has_perm_anywhere(request.user, Perm.MANAGE_TASKS):
             raise NotAllowed(gettext("您无权部署重点任务。"))
-        task = services.create_task(_user(request), **read_input(s.TaskCreateInput, request))
+        task = services.create_task(actor(request), **read_input(s.TaskCreateInput, request))
         return self._detail(task, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -95,7 +91,7 @@ class TaskViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMode
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str | None = None) -> Response:
         task = self.get_object()
-        result = services.assign(_user(request), task, **read_input(s.AssignInput, request))
+        result = services.assign(actor(request), task, **read_input(s.AssignInput, request))
         body = {"created": result.count, "skipped": result.skipped, "ids": [a.pk for a in result.created]}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -197,6 +193,6 @@ class AssignmentViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
         if request.method == "GET":
             reports = item.progress.select_related("author").prefetch_related("evidence").order_by("id")
             return Response(s.ProgressSerializer(reports, many=True).data)
-        report = services.report_progress(_user(request), item, **read_input(s.ProgressInput, request))
+        report = services.report_progress(actor(request), item, **read_input(s.ProgressInput, request))
         report = TaskProgress.objects.select_related("author").prefetch_related("evidence").get(pk=report.pk)
         return Response(s.ProgressSerializer(report).data, status=status.HTTP_201_CREATED)
