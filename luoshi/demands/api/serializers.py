@@ -6,13 +6,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from luoshi.access.roles import Perm
 from luoshi.demands.choices import DemandKind, Outcome, Satisfaction
 from luoshi.demands.models import Category, Company, Demand, DemandChannel, DemandEvent, DemandExtension, Project
+from luoshi.demands.services import DEMANDS
 from luoshi.orgs.models import Unit
 from luoshi.problems.models import Problem
+from luoshi.tracking import engine
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -65,6 +68,8 @@ class DemandSerializer(serializers.ModelSerializer[Demand]):
 
 
 class DemandDetailSerializer(DemandSerializer):
+    allowed_actions = serializers.SerializerMethodField(help_text=_("当前用户现在可以执行的操作（与详情页按钮一致）"))
+
     class Meta(DemandSerializer.Meta):
         fields = [
             *DemandSerializer.Meta.fields,
@@ -88,8 +93,15 @@ class DemandDetailSerializer(DemandSerializer):
             "redo_count",
             "unit_hops",
             "problem",
+            "allowed_actions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, demand: Demand) -> list[str]:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return engine.available_actions(DEMANDS, user, demand) if user is not None and user.is_authenticated else []
 
 
 class DemandEventSerializer(serializers.ModelSerializer[DemandEvent]):

@@ -53,6 +53,15 @@ def test_detail_out_of_scope_is_404(world: World) -> None:
     assert PHONE not in str(detail)
 
 
+def test_detail_lists_the_actions_the_caller_may_take_now(world: World) -> None:
+    demand = dispatched(world)
+    handler = api(world.handler_a).get(f"{BASE}{demand.pk}/").json()
+    assert handler["allowed_actions"] == ["sign", "return", "reveal"]
+    dispatcher = api(world.dispatcher_city).get(f"{BASE}{demand.pk}/").json()
+    assert "escalate" in dispatcher["allowed_actions"]
+    assert "sign" not in dispatcher["allowed_actions"]
+
+
 def test_receive_by_api(world: World) -> None:
     data = {"channel": hotline().pk, "category": category().pk, "title": "占道经营", "content": "夜市占道"}
     data["citizen_phone"] = "13900001234"
