@@ -60,6 +60,17 @@ class KeyTasks:
             targets = [self.task(p, sources[source], 1, index, parent=task) for p in parts] or [task]
             for target in targets:
                 self.assign(target, index)
+        self.bring_deadlines_near()
+
+    def bring_deadlines_near(self) -> None:
+        """Some open assignments fall due: every fifth is a few days overdue (red), every seventh due soon."""
+        open_ones = TaskAssignment.objects.filter(task__campaign=self.demo.campaign, state=State.IN_PROGRESS)
+        for position, pk in enumerate(open_ones.order_by("id").values_list("pk", flat=True)):
+            if position % 5 == 4:
+                TaskAssignment.objects.filter(pk=pk).update(due_on=_days(self.today, -3 - position % 9))
+            elif position % 7 == 3:
+                TaskAssignment.objects.filter(pk=pk).update(due_on=_days(self.today, 2))
+        services.refresh_lights(self.today)
 
     def task(self, title: str, source: Any, weight: int, index: int, parent: Task | None = None) -> Task:
         leader = self.cast.committee[index % len(self.cast.committee)]

@@ -63,6 +63,8 @@ def test_months_of_progress_with_late_missed_extended_and_sent_back_work(demo: N
     missed = sum(1 for row in rows if getattr(row, "missed", 0))
     assert 0 < missed < len(rows)
     assert TaskExtension.objects.filter(state=RequestState.APPROVED).exists()
+    lights = set(TaskAssignment.objects.values_list("light", flat=True))
+    assert lights == {"green", "yellow", "red"}
     sent_back = FinishRequest.objects.filter(state=RequestState.REJECTED).values_list("assignment_id", flat=True)
     assert sent_back
     assert TaskAssignment.objects.filter(pk__in=list(sent_back), state=State.DONE).count() == len(set(sent_back))
