@@ -53,9 +53,14 @@ class TaskSource(models.Model):
 
 class TaskQuerySet(ScopedQuerySet["Task"]):
     def visible_to(self, user: Any, perm: str = "view") -> TaskQuerySet:
-        """Tasks issued within the user's scope, and tasks assigned to a unit within it."""
-        assigned = TaskAssignment.objects.filter(scope.visible_q(user, perm), task=OuterRef("pk"))
-        return self.filter(scope.visible_q(user, perm) | Exists(assigned))
+        """Tasks issued within the user's scope, tasks assigned to a unit within it, and the tasks above those
+        (a sub-task is read under its parent)."""
+        mine = TaskAssignment.objects.filter(scope.visible_q(user, perm))
+        assigned = Q(Exists(mine.filter(task=OuterRef("pk"))))
+        below = Exists(mine.filter(task__parent=OuterRef("pk"))) | Exists(
+            mine.filter(task__parent__parent=OuterRef("pk"))
+        )
+        return self.filter(scope.visible_q(user, perm) | assigned | below)
 
 
 class Task(TimeStamped, Scoped):

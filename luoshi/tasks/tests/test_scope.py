@@ -65,3 +65,15 @@ def test_a_street_sees_its_own_assignment_and_the_task_but_not_its_siblings(worl
     assert unseen not in Task.objects.visible_to(world.liaison_b, Perm.VIEW)
     assert "sign" in services.available_actions(street_liaison, mine)
     assert services.available_actions(street_liaison, other) == []
+
+
+def test_the_tasks_above_an_assigned_sub_task_are_seen_but_not_their_other_parts(world: World) -> None:
+    street_liaison = make_user("liaison_s", Role.LIAISON, world.street_a, "街道联络员")
+    top = make_task(world, title="总任务")
+    middle = make_task(world, title="分解任务", parent=top, due_on=top.due_on)
+    leaf = make_task(world, title="细化任务", parent=middle, due_on=top.due_on)
+    sibling = make_task(world, title="其他分解任务", parent=top, due_on=top.due_on)
+    assigned(world, task=leaf)
+    assigned(world, task=sibling, unit=world.district_a)
+    assert set(Task.objects.visible_to(street_liaison, Perm.VIEW)) == {top, middle, leaf}
+    assert not Task.objects.visible_to(world.liaison_b, Perm.VIEW).filter(pk__in=[top.pk, middle.pk, leaf.pk]).exists()
