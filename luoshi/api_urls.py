@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("luoshi.demands.api.urls")),
     path("", include("luoshi.livelihood.api.urls")),
     path("", include("luoshi.reports.api.urls")),
+    path("", include("luoshi.notices.api.urls")),
 ]

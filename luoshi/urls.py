@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/", include("luoshi.reports.urls")),
     path("audit/", include("luoshi.audit.urls")),
     path("jobs/", include("luoshi.jobs.urls")),
+    path("notices/", include("luoshi.notices.urls")),
     path("api/v1/", include("luoshi.api_urls")),
     path("public/livelihood/", include("luoshi.livelihood.urls_public")),
     path("public/", include("luoshi.demands.urls_public")),

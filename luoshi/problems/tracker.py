@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luoshi.access.roles import Perm
+from luoshi.notices import services as notices
+from luoshi.notices.models import NoticeKind
 from luoshi.problems import workflow
-from luoshi.problems.choices import RequestState, State
+from luoshi.problems.choices import EventKind, RequestState, State
 from luoshi.problems.models import Problem, ProblemEvent
 from luoshi.tracking.engine import Activity, Tracker
+from luoshi.tracking.workflow import Transition
 
 
 def _claimable(actor: Any, problem: Problem) -> str | None:
@@ -56,6 +60,23 @@ RECTIFYING = (State.RECTIFYING,)
 class ProblemTracker(Tracker[Problem]):
     def refresh(self, item: Problem) -> None:
         item.light = workflow.light_for(item.state, item.deadline, timezone.localdate(), item.campaign.yellow_days)
+
+    def notify(self, actor: Any, item: Problem, step: Transition | str) -> None:
+        """销号审核 (approved or sent back) → who asked to close; 延期同意 → who asked for the extension."""
+        action = self.workflow.name_of(step) if isinstance(step, Transition) else step
+        if action in ("approve_closure", "send_back"):
+            to = list(item.closure_requests.order_by("-id").values_list("requested_by_id", flat=True)[:1])
+            approved = action == "approve_closure"
+            kind = NoticeKind.DECIDED if approved else NoticeKind.SENT_BACK
+            text = _("销号申请已通过：{problem}") if approved else _("销号申请被退回：{problem}")
+        elif action == EventKind.EXTENSION_APPROVED:
+            approved_ones = item.extensions.filter(state=RequestState.APPROVED).order_by("-decided_at", "-id")
+            to = list(approved_ones.values_list("requested_by_id", flat=True)[:1])
+            kind, text = NoticeKind.DECIDED, _("延期申请已同意：{problem}")
+        else:
+            return
+        url = reverse("problems:detail", args=[item.pk])
+        notices.notify(to, kind=kind, title=text.format(problem=item.title), url=url, obj=item)
 
 
 PROBLEMS = ProblemTracker(

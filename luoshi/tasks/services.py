@@ -18,6 +18,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +33,8 @@ from luoshi.core import paths
 from luoshi.core.errors import RuleViolation
 from luoshi.core.i18n import record_text
 from luoshi.core.uploads import check_upload
+from luoshi.notices import services as notices
+from luoshi.notices.models import NoticeKind
 from luoshi.orgs.models import Unit, UnitKind
 from luoshi.tasks import workflow
 from luoshi.tasks.choices import CLOSED_STATES, DEFAULT_SOURCES, OPEN_STATES, AssignRole, Cycle, EventKind, State
@@ -49,7 +52,7 @@ from luoshi.tasks.models import (
 from luoshi.tracking import engine
 from luoshi.tracking.choices import Light, RequestState
 from luoshi.tracking.files import evidence_files, record_report, store_evidence
-from luoshi.tracking.workflow import light_for
+from luoshi.tracking.workflow import Transition, light_for
 
 BATCH = 1000
 OWN_FINISH = gettext_lazy("不能验收或退回自己提交的办结申请。")
@@ -115,6 +118,48 @@ class AssignmentTracker(engine.Tracker[TaskAssignment]):
     def refresh(self, item: TaskAssignment) -> None:
         closed = item.state in CLOSED_STATES
         item.light = light_for(closed, item.due_on, today(), item.task.campaign.yellow_days)
+
+    def notify(self, actor: Any, item: TaskAssignment, step: Transition | str) -> None:
+        """退回 → the assignment's owner (or the unit's handlers when it has none); 验收 → who asked to finish."""
+        action = self.workflow.name_of(step) if isinstance(step, Transition) else ""
+        title = str(item.task)
+        if action == "send_back":
+            to = [item.owner_id] if item.owner_id else notices.users_of_unit(item.unit_id, Perm.HANDLE_TASK)
+            kind, text = NoticeKind.SENT_BACK, _("办结申请被退回：{task}").format(task=title)
+        elif action == "accept":
+            asked = item.finish_requests.order_by("-id").values_list("requested_by_id", flat=True)[:1]
+            to, kind, text = list(asked), NoticeKind.DECIDED, _("办结已验收：{task}").format(task=title)
+        else:
+            return
+        notices.notify(to, kind=kind, title=text, url=_assignment_url(item), obj=item)
+
+
+def _assignment_url(item: TaskAssignment) -> str:
+    return reverse("tasks:assignment", args=[item.pk])
+
+
+def _notify_assigned(rows: list[TaskAssignment], title: str) -> None:
+    """交办: every user holding HANDLE_TASK on each assigned unit, in one INSERT once the transaction commits."""
+
+    def make() -> list[Any]:
+        holders = notices.users_of_units({row.unit_id for row in rows}, Perm.HANDLE_TASK)
+        text = _("新交办任务：{task}").format(task=title)
+        built = []
+        for row in rows:
+            url = _assignment_url(row)
+            built += notices.build(holders[row.unit_id], kind=NoticeKind.ASSIGNED, title=text, url=url, obj=row)
+        return built
+
+    notices.send_later(make)
+
+
+def _notify_extension(extension: TaskExtension, fresh: TaskAssignment, approve: bool) -> None:
+    """延期审批 → who asked for it."""
+    text = _("延期申请已同意：{task}") if approve else _("延期申请未同意：{task}")
+    title = text.format(task=fresh.task)
+    url = _assignment_url(fresh)
+    requester = extension.requested_by_id
+    notices.send_later(lambda: notices.build([requester], kind=NoticeKind.DECIDED, title=title, url=url, obj=fresh))
 
 
 TRACKER = AssignmentTracker(
@@ -388,6 +433,7 @@ def _insert(
         for row in rows
     ]
     TaskEvent.objects.bulk_create(events, batch_size=BATCH)
+    _notify_assigned(rows, task.title)
     return AssignResult(rows, len(targets) - len(wanted))
 
 
@@ -707,6 +753,7 @@ def approve_extension(actor: User, extension: TaskExtension, *, note: str = "") 
     label = record_text(TRACKER.activities["approve_extension"].label)
     note = f"时限延至 {decided.new_due:%Y-%m-%d}"
     engine.update(TRACKER, actor, fresh, EventKind.EXTENSION_APPROVED, label, note, due_on=decided.new_due)
+    _notify_extension(decided, fresh, True)
     return decided
 
 
@@ -716,6 +763,7 @@ def reject_extension(actor: User, extension: TaskExtension, *, note: str) -> Tas
     note = _required(note, _("不同意延期时请填写理由。"))
     decided, fresh = _decide_extension(actor, extension, False, note)
     engine.event(TRACKER, fresh, actor, EventKind.EXTENSION_REJECTED, note=note[:500])
+    _notify_extension(decided, fresh, False)
     return decided
 
 

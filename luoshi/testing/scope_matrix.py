@@ -42,6 +42,8 @@ from luoshi.jobs.models import Job, JobStatus
 from luoshi.jobs.runner import create_job
 from luoshi.livelihood import services as livelihood_services
 from luoshi.livelihood.models import LivelihoodProject, ProjectEvidence, ProjectMilestone, ProjectProposal, ProjectTask
+from luoshi.notices import services as notice_services
+from luoshi.notices.models import NoticeKind, Notification
 from luoshi.orgs import services as org_services
 from luoshi.orgs.jobs import IMPORT_KIND
 from luoshi.orgs.models import Unit
@@ -60,6 +62,8 @@ from luoshi.testing.world import PASSWORD, World, make_user
 MISSING_ID = 987654321
 NON_ID_PARAMS = frozenset({"kind", "format", "name"})
 DISTRICT_B = ("office_b", "leader_b", "liaison_b")
+# The inbox is per user: district B, the city and colleagues of the same district all see none of office_a's.
+NOTICE_OUTSIDERS = (*DISTRICT_B, "office_city", "liaison_a")
 EXTRA_USERS = {"secadmin_b": (Role.SECURITY_ADMIN, "district_b", "西城安全管理员")}
 
 # Names only district-A objects carry; none may appear in an answer to a district-B user.
@@ -72,6 +76,7 @@ HIDDEN_CLASS = "秘密类别甲"
 HIDDEN_CAMPAIGN = "东城秘密专项整治"
 HIDDEN_ASPECT = "秘密方面甲"
 HIDDEN_JOB = "秘密导入任务甲"
+HIDDEN_NOTICE = "秘密消息甲"
 HIDDEN_ACCOUNT = ("mimi_a", "秘密账号甲")
 HIDDEN_FILE = "mimi-evidence.png"
 HIDDEN_DEMANDS = ("秘密诉求已受理", "秘密诉求已派单", "秘密诉求已签收", "秘密诉求已办结", "秘密诉求不满意")
@@ -300,6 +305,12 @@ class Seed:
         return self.campaign.channels.order_by("order").values_list("pk", flat=True)[0]
 
     @cached_property
+    def notice(self) -> Notification:
+        """A notification of district A's office: only that user ever sees or marks it."""
+        office = self.world.office_a
+        return notice_services.notify([office], kind=NoticeKind.OTHER, title=HIDDEN_NOTICE, url="/notices/")[0]
+
+    @cached_property
     def job(self) -> Job:
         return create_job(HIDDEN_JOB, IMPORT_KIND, owner=self.world.office_a)
 
@@ -503,6 +514,7 @@ class Seed:
         """Texts that only district-A objects produce: their names and the addresses of their pages."""
         texts = [HIDDEN_UNIT, *HIDDEN_TITLES, HIDDEN_MEASURE, HIDDEN_PROGRESS, HIDDEN_EXTENSION, HIDDEN_CLASS]
         texts += [HIDDEN_CAMPAIGN, HIDDEN_ASPECT, HIDDEN_JOB, *HIDDEN_ACCOUNT, HIDDEN_FILE, "东城街道", "东城领导"]
+        texts += [HIDDEN_NOTICE]
         texts += [f"/problems/{p.pk}/" for p in (self.waiting, self.working, self.reviewing, self.done)]
         texts += [f"/orgs/{self.unit.pk}/", f"/campaigns/{self.campaign.pk}/", f"/jobs/{self.job.pk}/"]
         texts += [f"/problems/classes/{self.problem_class.pk}/", f"/accounts/users/{self.account.pk}/"]
@@ -529,6 +541,7 @@ EVERYTHING += ("lh_project", "lh_milestone", "lh_task", "lh_evidence", "lh_propo
 
 EVERYTHING += ("task_waiting", "task_working", "task_finishing", "task_done", "task_evidence", "task_extension")
 EVERYTHING += ("task_milestone",)
+EVERYTHING += ("notice",)
 
 
 class SeedIds(Mapping[str, int]):
@@ -713,6 +726,8 @@ PAGE_OBJECTS: dict[str, ObjectBuilder] = {
     "campaigns:item_delete": _item("channels"),
     "jobs:detail": _job(),
     "jobs:status": _job(),
+    # 消息提醒: per user, not per district. Everyone else, even a colleague of the same district, gets 404.
+    "notices:open": lambda s: ObjectCase({"pk": s.notice.pk}, "office_a", outsiders=NOTICE_OUTSIDERS),
     "jobs:download": lambda s: ObjectCase({"pk": s.export_job.pk}, "office_a", outsiders=(*DISTRICT_B, "office_city")),
     "orgs:detail": _unit("liaison_a"),
     "orgs:children": _unit("liaison_a"),
@@ -803,6 +818,8 @@ PAGE_LISTS: dict[str, ListCase] = {
     "audit:verify": ListCase(None, ("office_city", "office_b", "secadmin")),
     "audit:export": ListCase("auditor", ("office_city", "office_b", "secadmin")),
     "jobs:list": ListCase("office_a", (*DISTRICT_B, "office_city")),
+    "notices:inbox": ListCase("office_a", NOTICE_OUTSIDERS, ("", "show=all", "show=all&kind=other")),
+    "notices:read_all": ListCase(None, NOTICE_OUTSIDERS),
     "orgs:tree": ListCase("office_a", DISTRICT_B, ("", "q=秘密", "q=S001")),
     "orgs:kinds": ListCase(None),
     "orgs:import": ListCase("office_a"),
@@ -871,6 +888,7 @@ def _demand_api(attr: str, insider: str, **data: Any) -> ObjectBuilder:
 
 
 API_OBJECTS: dict[str, ObjectBuilder] = {
+    "notification-read": lambda s: ObjectCase({"pk": s.notice.pk}, "office_a", outsiders=NOTICE_OUTSIDERS),
     "unit-detail": lambda s: ObjectCase({"pk": s.unit.pk}, "liaison_a"),
     "campaign-detail": lambda s: ObjectCase({"pk": s.campaign.pk}, "liaison_a"),
     "problem-detail": lambda s: ObjectCase(
@@ -1045,6 +1063,7 @@ API_LISTS: dict[str, ApiListCase] = {
     "figure-list": ApiListCase(
         lambda s: {s.figure.pk}, "liaison_a", filters=lambda s: {"report": s.report.pk, "campaign": s.world.campaign.pk}
     ),
+    "notification-list": ApiListCase(lambda s: {s.notice.pk}, "office_a", outsiders=NOTICE_OUTSIDERS),
     "livelihood-project-list": ApiListCase(
         lambda s: {s.lh_project.pk}, "liaison_a", filters=lambda s: {"unit": s.world.district_a.pk}
     ),
@@ -1061,6 +1080,8 @@ EXEMPT: dict[str, str] = {
     "api-docs": "Swagger UI over the schema; no data",
     "api-token": "obtains a token for a username and password; the login of the API",
     "api-root": "the routers' index of endpoint addresses; no data",
+    "notification-read-all": "POST only: marks the caller's own notifications read, shows nothing; that it never "
+    "touches another user's is tested in luoshi/notices/tests/test_api.py",
     # The citizens' side (群众端) and Open311: no login by design; the tracking code is the key to a ticket.
     "public:home": "public landing page for citizens; shows no data",
     "public:file": "public filing form; creates a ticket at the intake unit, reads nothing",
@@ -1097,6 +1118,12 @@ OWN_NAMES = frozenset(
         "accounts:two_factor_enrol",
         "accounts:api_token",
         "jobs:list",
+        "notices:inbox",
+        "notices:open",
+        "notices:read_all",
+        "notification-list",
+        "notification-read",
+        "notification-read-all",
     }
 )
 

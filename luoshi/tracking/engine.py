@@ -10,12 +10,14 @@ action pages and the API all ask it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
+from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -28,6 +30,8 @@ from luoshi.core.i18n import record_text
 from luoshi.tracking.choices import RequestState
 from luoshi.tracking.models import DecidedRequest
 from luoshi.tracking.workflow import Transition, Workflow
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=models.Model)
 Actor = User | None
@@ -73,6 +77,28 @@ class Tracker(Generic[T]):
 
     def snapshot(self, item: T) -> dict[str, Any]:
         return snapshot(item, exclude=self.exclude)
+
+    def notify(self, actor: Actor, item: T, step: Transition | str) -> None:
+        """Send the notifications of a move (``step``: its transition) or of an update (``step``: its timeline
+        event kind); run once the transaction commits, a failure is logged and never undoes the change.
+        Mechanisms override; by default nobody is notified."""
+
+
+def _schedule_notify(tracker: Tracker[T], actor: Actor, item: T, step: Transition | str) -> None:
+    """Run ``tracker.notify`` after the commit; it may fail, the committed change stands (logged, no personal data)."""
+    if type(tracker).notify is Tracker.notify:
+        return
+
+    def run() -> None:
+        try:
+            with translation.override(settings.LANGUAGE_CODE):  # notices are read by others: the platform's language
+                tracker.notify(actor, item, step)
+        except Exception as exc:  # a notification must never break a committed transition
+            what = step if isinstance(step, str) else step.event
+            label = tracker.model._meta.label
+            logger.error("notify failed: %s %s after %s (%s)", label, item.pk, what, type(exc).__name__)
+
+    transaction.on_commit(run)
 
 
 def lock(tracker: Tracker[T], item: T, version: int | None) -> T:
@@ -182,6 +208,7 @@ def move(
     tracker.moved(before_facts, fresh)
     if effects is not None:
         transaction.on_commit(effects)
+    _schedule_notify(tracker, actor, fresh, step)
     return fresh
 
 
@@ -205,6 +232,7 @@ def update(
     event(tracker, fresh, actor, kind, note=note)
     audit_move(tracker, actor, fresh, before, label, action=audit_action)
     tracker.moved(before_facts, fresh)
+    _schedule_notify(tracker, actor, fresh, kind)
     return fresh
 
 
