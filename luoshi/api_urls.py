@@ -12,4 +12,9 @@ urlpatterns = [
     path("", include("luoshi.livelihood.api.urls")),
     path("", include("luoshi.reports.api.urls")),
     path("", include("luoshi.notices.api.urls")),
+    path("", include("luoshi.collection.api.urls")),
+    path("", include("luoshi.urging.api.urls")),
+    path("", include("luoshi.reminders.api.urls")),
+    path("", include("luoshi.rankings.api.urls")),
+    path("", include("luoshi.analysis.api.urls")),
 ]

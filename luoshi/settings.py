@@ -86,11 +86,16 @@ INSTALLED_APPS = [
     "luoshi.orgs",
     "luoshi.campaigns",
     "luoshi.tracking",
+    "luoshi.urging",
     "luoshi.problems",
     "luoshi.tasks",
     "luoshi.demands",
     "luoshi.livelihood",
+    "luoshi.collection",
     "luoshi.reports",
+    "luoshi.reminders",
+    "luoshi.rankings",
+    "luoshi.analysis",
     "luoshi.home",
     "luoshi.demo",
     "luoshi.ops",
@@ -317,6 +322,31 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 LUOSHI_PUBLIC_RATE_LIMITS = {"file": (10, 3600), "lookup": (60, 3600), "open311": (30, 3600)}
 LUOSHI_PUBLIC_MAX_BODY_BYTES = 16 * 1024
 LUOSHI_OPEN311_API_KEYS = [k for k in os.environ.get("LUOSHI_OPEN311_API_KEYS", "").split(",") if k]
+
+# Notification channels beyond the inbox (docs/notifications.md); every channel is off until configured.
+EMAIL_BACKEND = os.environ.get("LUOSHI_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("LUOSHI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("LUOSHI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("LUOSHI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LUOSHI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LUOSHI_EMAIL_TLS", False)
+EMAIL_USE_SSL = env_bool("LUOSHI_EMAIL_SSL", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("LUOSHI_EMAIL_FROM", "luoshi@localhost")
+LUOSHI_NOTICE_EMAIL = env_bool("LUOSHI_NOTICE_EMAIL", False)
+LUOSHI_NOTICE_SMS_PROVIDER = os.environ.get("LUOSHI_NOTICE_SMS_PROVIDER", "")
+LUOSHI_NOTICE_SMS_URL = os.environ.get("LUOSHI_NOTICE_SMS_URL", "")
+LUOSHI_NOTICE_SMS_TOKEN = os.environ.get("LUOSHI_NOTICE_SMS_TOKEN", "")
+LUOSHI_NOTICE_GROUP_ROBOTS = env_bool("LUOSHI_NOTICE_GROUP_ROBOTS", False)
+LUOSHI_NOTICE_WECOM_WEBHOOK = os.environ.get("LUOSHI_NOTICE_WECOM_WEBHOOK", "")
+LUOSHI_NOTICE_DINGTALK_WEBHOOK = os.environ.get("LUOSHI_NOTICE_DINGTALK_WEBHOOK", "")
+LUOSHI_NOTICE_DINGTALK_SECRET = os.environ.get("LUOSHI_NOTICE_DINGTALK_SECRET", "")
+LUOSHI_NOTICE_SITE_URL = os.environ.get("LUOSHI_NOTICE_SITE_URL", "")
+LUOSHI_NOTICE_QUIET_HOURS = os.environ.get("LUOSHI_NOTICE_QUIET_HOURS", "22:00-07:00")
+LUOSHI_NOTICE_DIGEST_HOUR = int(os.environ.get("LUOSHI_NOTICE_DIGEST_HOUR", "8"))
+LUOSHI_NOTICE_RETRIES = int(os.environ.get("LUOSHI_NOTICE_RETRIES", "3"))
+LUOSHI_NOTICE_RETRY_DELAY = int(os.environ.get("LUOSHI_NOTICE_RETRY_DELAY", "60"))
+LUOSHI_NOTICE_HTTP_TIMEOUT = float(os.environ.get("LUOSHI_NOTICE_HTTP_TIMEOUT", "5"))
 
 LOGGING = {
     "version": 1,

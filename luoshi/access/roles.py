@@ -44,6 +44,11 @@ class Perm(models.TextChoices):
     HANDLE_TASK = "handle_task", _("签收、下达、报送重点任务")
     MANAGE_PROJECTS = "manage_projects", _("管理民生实事项目")
     PROPOSE_PROJECT = "propose_project", _("提报民生实事建议")
+    URGE = "urge", _("提醒、催办、督办")
+    ACKNOWLEDGE_URGE = "acknowledge_urge", _("签收催办")
+    MANAGE_COLLECTION = "manage_collection", _("管理定期报送")
+    SUBMIT_COLLECTION = "submit_collection", _("填报定期报送")
+    PUBLISH_RANKING = "publish_ranking", _("发布晾晒排名")
     MANAGE_USERS = "manage_users", _("管理账号")
     READ_AUDIT = "read_audit", _("查阅审计日志")
 
@@ -67,6 +72,9 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.MANAGE_TASKS,
             Perm.MANAGE_PROJECTS,
             Perm.PROPOSE_PROJECT,
+            Perm.URGE,
+            Perm.MANAGE_COLLECTION,
+            Perm.PUBLISH_RANKING,
         }
     ),
     Role.LIAISON: frozenset(
@@ -82,6 +90,8 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.CORRECT_FIGURE,
             Perm.HANDLE_TASK,
             Perm.PROPOSE_PROJECT,
+            Perm.ACKNOWLEDGE_URGE,
+            Perm.SUBMIT_COLLECTION,
         }
     ),
     Role.LEADER: frozenset(
@@ -94,6 +104,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.REPORT_PROGRESS,
             Perm.REQUEST_CLOSURE,
             Perm.REQUEST_EXTENSION,
+            Perm.ACKNOWLEDGE_URGE,
         }
     ),
     Role.SUPERVISOR: frozenset({Perm.VIEW, Perm.FILE_PROBLEM}),
@@ -104,9 +115,10 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.DISPATCH_DEMAND,
             Perm.APPROVE_DEMAND_EXTENSION,
             Perm.EXPORT,
+            Perm.URGE,
         }
     ),
-    Role.HANDLER: frozenset({Perm.VIEW_DEMANDS, Perm.HANDLE_DEMAND}),
+    Role.HANDLER: frozenset({Perm.VIEW_DEMANDS, Perm.HANDLE_DEMAND, Perm.ACKNOWLEDGE_URGE}),
     Role.SECURITY_ADMIN: frozenset({Perm.MANAGE_USERS}),
     Role.AUDITOR: frozenset({Perm.READ_AUDIT}),
 }

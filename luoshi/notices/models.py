@@ -14,6 +14,10 @@ class NoticeKind(models.TextChoices):
     DUE_SOON = "due_soon", _("即将到期")
     OVERDUE = "overdue", _("已逾期")
     URGED = "urged", _("被催办")
+    ESCALATED = "escalated", _("逾期升级")
+    ROUND_OPENED = "round_opened", _("报送轮次开启")
+    RANKING = "ranking", _("晾晒排名发布")
+    REPORT_READY = "report_ready", _("分析报告已生成")
     OTHER = "other", _("其他")
 
 
