@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class ProblemsConfig(AppConfig):
     name = "luoshi.problems"
     label = "problems"
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from luoshi.problems.choices import State
+        from luoshi.problems.models import Problem
+        from luoshi.urging.registry import Urgeable, register
+
+        register(
+            Urgeable(
+                model=Problem,
+                unit=lambda p: p.unit_id,
+                title=lambda p: p.title,
+                url=lambda p: reverse("problems:detail", args=[p.pk]),
+                is_open=lambda p: p.state != State.CLOSED,
+            )
+        )

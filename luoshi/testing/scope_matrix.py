@@ -58,6 +58,8 @@ from luoshi.tasks.tests.factory import in_state as task_in_state
 from luoshi.testing.footprint import stored_files
 from luoshi.testing.problems import closed, new_problem, pending_review, png, rectifying
 from luoshi.testing.world import PASSWORD, World, make_user
+from luoshi.urging import services as urging_services
+from luoshi.urging.models import Urge, UrgeLevel
 
 MISSING_ID = 987654321
 NON_ID_PARAMS = frozenset({"kind", "format", "name"})
@@ -77,6 +79,7 @@ HIDDEN_CAMPAIGN = "东城秘密专项整治"
 HIDDEN_ASPECT = "秘密方面甲"
 HIDDEN_JOB = "秘密导入任务甲"
 HIDDEN_NOTICE = "秘密消息甲"
+HIDDEN_URGE = "秘密催办甲"
 HIDDEN_ACCOUNT = ("mimi_a", "秘密账号甲")
 HIDDEN_FILE = "mimi-evidence.png"
 HIDDEN_DEMANDS = ("秘密诉求已受理", "秘密诉求已派单", "秘密诉求已签收", "秘密诉求已办结", "秘密诉求不满意")
@@ -504,6 +507,12 @@ class Seed:
         task = self.task_working.task
         return task_services.add_milestone(self.world.office_a, task, name=HIDDEN_TASK_TEXTS[2], due_on=task.due_on)
 
+    # 催办: a 督办 of district A's street problem, which its liaison acknowledges.
+    @cached_property
+    def urge(self) -> Urge:
+        made = urging_services.urge(self.world.office_a, [self.waiting], message=HIDDEN_URGE, level=UrgeLevel.SUPERVISE)
+        return made[0]
+
     def everything(self) -> Seed:
         """Make every object at once, for the pages that list them."""
         for name in EVERYTHING:
@@ -526,6 +535,7 @@ class Seed:
         items = (self.task_waiting, self.task_working, self.task_finishing, self.task_done)
         texts += [*HIDDEN_TASKS, *HIDDEN_TASK_TEXTS, *(f"/tasks/{a.task_id}/" for a in items)]
         texts += [f"/tasks/assignments/{a.pk}/" for a in items]
+        texts += [HIDDEN_URGE, f"/urging/{self.urge.pk}/"]
         return texts
 
     def ids(self) -> SeedIds:
@@ -542,6 +552,7 @@ EVERYTHING += ("lh_project", "lh_milestone", "lh_task", "lh_evidence", "lh_propo
 EVERYTHING += ("task_waiting", "task_working", "task_finishing", "task_done", "task_evidence", "task_extension")
 EVERYTHING += ("task_milestone",)
 EVERYTHING += ("notice",)
+EVERYTHING += ("urge",)
 
 
 class SeedIds(Mapping[str, int]):
@@ -703,6 +714,9 @@ TASK_PAGES |= {"accept": ("task_finishing", "office_a"), "send_back": ("task_fin
 TASK_PAGES |= {"revoke": ("task_working", "office_a"), "reopen": ("task_done", "office_a")}
 
 PAGE_OBJECTS: dict[str, ObjectBuilder] = {
+    # 催办督办
+    "urging:detail": lambda s: ObjectCase({"pk": s.urge.pk}, "liaison_a"),
+    "urging:acknowledge": lambda s: ObjectCase({"pk": s.urge.pk}, "liaison_a", data={"reply": "越权签收"}),
     "accounts:user_detail": _account(),
     "accounts:user_edit": _account(),
     "accounts:user_reset_password": _account(),
@@ -805,6 +819,11 @@ RATE_LIST_QUERIES = ("", "kind=companies", "unit={unit}&kind=projects", "unit={s
 LH_HOSTILE = "q=秘密&unit={unit}&campaign={city_campaign}"
 
 PAGE_LISTS: dict[str, ListCase] = {
+    # 催办督办 and 到期提醒
+    "urging:list": ListCase("liaison_a", DISTRICT_B, ("", "show=all", "show=all&level=supervise")),
+    "urging:new": ListCase("office_a", DISTRICT_B, ("type=problems.problem&ids={problem}",)),
+    "urging:supervised": ListCase("office_a"),
+    "reminders:rule": ListCase(None, DISTRICT_B, ("", "campaign={campaign}", "campaign={city_campaign}")),
     "home": ListCase(None),
     "accounts:no_role": ListCase(None),
     "accounts:password_change": ListCase(None),
@@ -888,6 +907,12 @@ def _demand_api(attr: str, insider: str, **data: Any) -> ObjectBuilder:
 
 
 API_OBJECTS: dict[str, ObjectBuilder] = {
+    # 催办督办: the urges, and the urge action of each tracked item
+    "urge-detail": lambda s: ObjectCase({"pk": s.urge.pk}, "liaison_a"),
+    "urge-acknowledge": lambda s: ObjectCase({"pk": s.urge.pk}, "liaison_a", data={"reply": "越权签收"}),
+    "problem-urge": lambda s: ObjectCase({"pk": s.working.pk}, "office_a", data={"message": "越权催办"}),
+    "demand-urge": _demand_api("demand_signed", "office_a", message="越权催办"),
+    "task-assignment-urge": lambda s: ObjectCase({"pk": s.task_working.pk}, "office_a", data={"message": "越权催办"}),
     "notification-read": lambda s: ObjectCase({"pk": s.notice.pk}, "office_a", outsiders=NOTICE_OUTSIDERS),
     "unit-detail": lambda s: ObjectCase({"pk": s.unit.pk}, "liaison_a"),
     "campaign-detail": lambda s: ObjectCase({"pk": s.campaign.pk}, "liaison_a"),
@@ -995,6 +1020,12 @@ def _problem_filters(s: Seed) -> dict[str, int]:
 
 
 API_LISTS: dict[str, ApiListCase] = {
+    "urge-list": ApiListCase(
+        rows=lambda s: {s.urge.pk},
+        insider="office_a",
+        data=lambda s: {"object_type": "problems.problem", "ids": [s.working.pk], "message": "越权催办"},
+        refs=("ids",),
+    ),
     "unit-list": ApiListCase(
         lambda s: {s.unit.pk, s.world.district_a.pk, s.world.street_a.pk},
         "liaison_a",

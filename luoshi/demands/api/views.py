@@ -24,6 +24,7 @@ from luoshi.demands import queries, services
 from luoshi.demands.api import serializers as s
 from luoshi.demands.filters import DemandExtensionFilterSet, DemandFilterSet
 from luoshi.demands.models import Demand, DemandExtension
+from luoshi.urging.api.views import UrgeActionMixin
 
 
 def _input(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -36,7 +37,9 @@ def _input(serializer_class: type[serializers.Serializer], request: Request) -> 
     list=extend_schema(summary=_("诉求工单列表"), description=_("当前用户范围内的工单，筛选条件同列表页。")),
     retrieve=extend_schema(summary=_("诉求工单详情"), responses=s.DemandDetailSerializer),
 )
-class DemandViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DemandViewSet(
+    UrgeActionMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Citizen demands (诉求工单) and one action per lifecycle step."""
 
     view_perm = Perm.VIEW_DEMANDS

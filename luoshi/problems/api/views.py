@@ -27,6 +27,7 @@ from luoshi.problems.api import serializers as s
 from luoshi.problems.api.filters import ExtensionFilterSet, MeasureFilterSet, ProblemClassFilterSet
 from luoshi.problems.filters import ProblemFilterSet
 from luoshi.problems.models import ExtensionRequest, Measure, Problem, ProblemClass, ProgressEntry
+from luoshi.urging.api.views import UrgeActionMixin
 
 ERRORS: dict[int, OpenApiResponse] = {
     400: OpenApiResponse(s.RefusalSerializer, description=_("输入有误或违反业务规则")),
@@ -57,7 +58,9 @@ def _answers(body: Any, code: int = 200) -> dict[int, Any]:
         responses=_answers(s.ProblemDetailSerializer),
     ),
 )
-class ProblemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ProblemViewSet(
+    UrgeActionMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Problems (问题清单) and their lifecycle actions."""
 
     queryset = Problem.objects.select_related("channel", "aspect", "unit", "responsible_leader", "problem_class")

@@ -30,6 +30,7 @@ from luoshi.tasks.models import Task, TaskAssignment, TaskProgress
 from luoshi.tracking import engine
 from luoshi.tracking.api import ApiAction, read_input, run_action
 from luoshi.tracking.choices import RequestState
+from luoshi.urging.api.views import UrgeActionMixin
 
 ERRORS: dict[int, OpenApiResponse] = {
     code: OpenApiResponse(OpenApiTypes.OBJECT, description=text)
@@ -130,7 +131,9 @@ ACTIONS: dict[str, ApiAction] = {
     ),
     retrieve=extend_schema(summary=_("任务交办详情"), responses=_answers(s.AssignmentDetailSerializer)),
 )
-class AssignmentViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AssignmentViewSet(
+    UrgeActionMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Assignments of key tasks (任务分解交办) and their lifecycle."""
 
     queryset = TaskAssignment.objects.select_related("task__campaign", "unit", "owner").order_by("id")
