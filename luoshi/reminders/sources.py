@@ -1,0 +1,108 @@
+"""Where deadlines live: each kind of tracked work with an owner unit, a due date and open states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.access.roles import Perm
+from luoshi.demands.choices import DemandState
+from luoshi.demands.models import Demand
+from luoshi.livelihood.choices import ProjectState, TaskState
+from luoshi.livelihood.models import LivelihoodProject, ProjectTask
+from luoshi.problems.choices import State as ProblemState
+from luoshi.problems.models import Problem
+from luoshi.tasks.choices import OPEN_STATES as TASK_OPEN
+from luoshi.tasks.models import TaskAssignment
+
+
+@dataclass(frozen=True)
+class DeadlineSource:
+    """One kind of tracked work as the reminder sweep reads it (fields as ``values_list`` paths)."""
+
+    name: str
+    label: str | Promise
+    model: type[models.Model]
+    due: str
+    unit: str
+    title: str
+    url: str  # with {pk}
+    open: Q
+    audience: str  # the owner unit's users holding this perm are reminded
+    campaign: str | None = None  # None: not tied to a campaign (the default rule applies, no escalation)
+    due_is_datetime: bool = False
+
+    def rows(self, campaign_id: int | None, days: list[object]) -> models.QuerySet:
+        lookup = f"{self.due}__date__in" if self.due_is_datetime else f"{self.due}__in"
+        found = self.model._default_manager.filter(self.open, **{lookup: days})
+        if self.campaign:
+            found = found.filter(**{self.campaign: campaign_id})
+        return found
+
+
+SOURCES: tuple[DeadlineSource, ...] = (
+    DeadlineSource(
+        name="problem",
+        label=_("问题整改"),
+        model=Problem,
+        due="deadline",
+        unit="unit_id",
+        title="title",
+        url="/problems/{pk}/",
+        open=~Q(state=ProblemState.CLOSED),
+        audience=Perm.REPORT_PROGRESS,
+        campaign="campaign_id",
+    ),
+    DeadlineSource(
+        name="task",
+        label=_("重点任务"),
+        model=TaskAssignment,
+        due="due_on",
+        unit="unit_id",
+        title="task__title",
+        url="/tasks/assignments/{pk}/",
+        open=Q(state__in=TASK_OPEN),
+        audience=Perm.HANDLE_TASK,
+        campaign="task__campaign_id",
+    ),
+    DeadlineSource(
+        name="project",
+        label=_("民生实事"),
+        model=LivelihoodProject,
+        due="deadline",
+        unit="lead_unit_id",
+        title="title",
+        url="/livelihood/{pk}/",
+        open=Q(state=ProjectState.IN_PROGRESS),
+        audience=Perm.HANDLE_TASK,
+        campaign="campaign_id",
+    ),
+    DeadlineSource(
+        name="project_task",
+        label=_("民生实事子项"),
+        model=ProjectTask,
+        due="deadline",
+        unit="owner_unit_id",
+        title="name",
+        url="/livelihood/tasks/{pk}/",
+        open=~Q(state=TaskState.DONE) & Q(project__state=ProjectState.IN_PROGRESS),
+        audience=Perm.HANDLE_TASK,
+        campaign="project__campaign_id",
+    ),
+    DeadlineSource(
+        name="demand",
+        label=_("诉求工单"),
+        model=Demand,
+        due="resolve_due",
+        unit="handling_unit_id",
+        title="title",
+        url="/demands/{pk}/",
+        open=Q(state__in=(DemandState.DISPATCHED, DemandState.SIGNED, DemandState.RESPONDED)),
+        audience=Perm.HANDLE_DEMAND,
+        due_is_datetime=True,
+    ),
+)
