@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +43,8 @@ from luoshi.demands.models import (
     DemandRateConfig,
     Project,
 )
+from luoshi.notices import services as notices
+from luoshi.notices.models import NoticeKind
 from luoshi.orgs.models import Unit
 from luoshi.problems.models import Problem
 from luoshi.tracking import engine
@@ -128,6 +131,27 @@ class DemandTracker(engine.Tracker[Demand]):
 
     def moved(self, before: Any, item: Demand) -> None:
         rollups.on_demand_saved(before, item)
+
+    def notify(self, actor: Actor, item: Demand, step: Transition | str) -> None:
+        """派单/重办 → the handling unit's handlers; 退单 → the dispatching unit's dispatchers; 延期审批 → who asked."""
+        action = self.workflow.name_of(step) if isinstance(step, Transition) else step
+        if action in ("dispatch", "redo") and item.handling_unit_id:
+            to = notices.users_of_unit(item.handling_unit_id, Perm.HANDLE_DEMAND)
+            kind = NoticeKind.ASSIGNED if action == "dispatch" else NoticeKind.SENT_BACK
+            text = _("新派单：{demand}") if action == "dispatch" else _("工单重办：{demand}")
+        elif action == "return" and item.dispatcher_unit_id:
+            to = notices.users_of_unit(item.dispatcher_unit_id, Perm.DISPATCH_DEMAND)
+            kind, text = NoticeKind.SENT_BACK, _("工单被退回：{demand}")
+        elif action in (DemandEventKind.EXTENSION_APPROVED, DemandEventKind.EXTENSION_REJECTED):
+            approved = action == DemandEventKind.EXTENSION_APPROVED
+            state = RequestState.APPROVED if approved else RequestState.REJECTED
+            asked = item.extensions.filter(state=state).order_by("-decided_at", "-id")
+            to, kind = list(asked.values_list("requested_by_id", flat=True)[:1]), NoticeKind.DECIDED
+            text = _("延期申请已同意：{demand}") if approved else _("延期申请未同意：{demand}")
+        else:
+            return
+        title = text.format(demand=f"{item.number} {item.title}")
+        notices.notify(to, kind=kind, title=title, url=reverse("demands:detail", args=[item.pk]), obj=item)
 
 
 DEMANDS = DemandTracker(
@@ -571,6 +595,7 @@ def reject_extension(actor: Actor, ext: DemandExtension, *, note: str) -> Demand
     note = _required(note, _("请填写不同意的理由。"))
     ext, demand = _decide(actor, ext, False, note)
     engine.event(DEMANDS, demand, actor, DemandEventKind.EXTENSION_REJECTED, note=note)
+    engine.notify_after(DEMANDS, actor, demand, DemandEventKind.EXTENSION_REJECTED)
     return ext
 
 

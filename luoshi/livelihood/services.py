@@ -15,6 +15,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +50,8 @@ from luoshi.livelihood.models import (
     VoteRound,
 )
 from luoshi.livelihood.tracker import PERSONAL_FIELDS, PROJECTS, PROPOSALS, TASKS, update_project_progress
+from luoshi.notices import services as notices
+from luoshi.notices.models import NoticeKind
 from luoshi.orgs.models import Unit
 from luoshi.tracking import engine
 from luoshi.tracking.choices import Light
@@ -573,7 +576,20 @@ def add_task(
     engine.event(PROJECTS, fresh, actor, ProjectEventKind.TASK_ADDED, note=f"{task.name}（{owner_unit}）")
     record_change(actor, task, None)
     update_project_progress(fresh.pk)
+    _notify_owner(task)
     return task
+
+
+def _notify_owner(task: ProjectTask) -> None:
+    """子项交办 → the owner unit's handlers, once the transaction commits."""
+    title = _("新交办民生实事子项：{task}").format(task=task.name)
+    url, unit_id = reverse("livelihood:task_detail", args=[task.pk]), task.owner_unit_id
+
+    def make() -> list[Any]:
+        to = notices.users_of_unit(unit_id, Perm.HANDLE_TASK)
+        return notices.build(to, kind=NoticeKind.ASSIGNED, title=title, url=url, obj=task)
+
+    notices.send_later(make)
 
 
 def _new_report(

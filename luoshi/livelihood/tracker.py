@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,8 +22,10 @@ from luoshi.livelihood.models import (
     ProposalEvent,
     TaskEvent,
 )
+from luoshi.notices import services as notices
+from luoshi.notices.models import NoticeKind
 from luoshi.tracking.engine import Activity, Tracker
-from luoshi.tracking.workflow import light_for
+from luoshi.tracking.workflow import Transition, light_for
 
 PERSONAL_FIELDS = ("citizen_name_enc", "citizen_phone_enc", "citizen_phone_index")
 
@@ -128,6 +131,19 @@ class TaskTracker(Tracker[ProjectTask]):
 
     def moved(self, before: Any, item: ProjectTask) -> None:
         update_project_progress(item.project_id)
+
+    def notify(self, actor: Any, item: ProjectTask, step: Transition | str) -> None:
+        """确认完成 → the owner unit's handlers (decided); 重新打开 → the same (sent back)."""
+        action = self.workflow.name_of(step) if isinstance(step, Transition) else step
+        if action == "close":
+            kind, text = NoticeKind.DECIDED, _("民生实事子项已确认完成：{task}")
+        elif action == "reopen":
+            kind, text = NoticeKind.SENT_BACK, _("民生实事子项被重新打开：{task}")
+        else:
+            return
+        to = notices.users_of_unit(item.owner_unit_id, Perm.HANDLE_TASK)
+        url = reverse("livelihood:task_detail", args=[item.pk])
+        notices.notify(to, kind=kind, title=text.format(task=item.name), url=url, obj=item)
 
 
 TASKS = TaskTracker(

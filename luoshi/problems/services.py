@@ -461,6 +461,7 @@ def reject_extension(actor: User, ext: ExtensionRequest, *, note: str) -> Extens
     """不同意延期, with a reason."""
     fresh, problem = _decide_extension(actor, ext, False, note)
     _event(problem, actor, EventKind.EXTENSION_REJECTED, note=fresh.decision_note)
+    engine.notify_after(PROBLEMS, actor, problem, EventKind.EXTENSION_REJECTED)
     return fresh
 
 

@@ -62,17 +62,20 @@ class ProblemTracker(Tracker[Problem]):
         item.light = workflow.light_for(item.state, item.deadline, timezone.localdate(), item.campaign.yellow_days)
 
     def notify(self, actor: Any, item: Problem, step: Transition | str) -> None:
-        """销号审核 (approved or sent back) → who asked to close; 延期同意 → who asked for the extension."""
+        """销号审核 (approved or sent back) → who asked to close; 延期审批 → who asked for the extension."""
         action = self.workflow.name_of(step) if isinstance(step, Transition) else step
         if action in ("approve_closure", "send_back"):
             to = list(item.closure_requests.order_by("-id").values_list("requested_by_id", flat=True)[:1])
             approved = action == "approve_closure"
             kind = NoticeKind.DECIDED if approved else NoticeKind.SENT_BACK
             text = _("销号申请已通过：{problem}") if approved else _("销号申请被退回：{problem}")
-        elif action == EventKind.EXTENSION_APPROVED:
-            approved_ones = item.extensions.filter(state=RequestState.APPROVED).order_by("-decided_at", "-id")
-            to = list(approved_ones.values_list("requested_by_id", flat=True)[:1])
-            kind, text = NoticeKind.DECIDED, _("延期申请已同意：{problem}")
+        elif action in (EventKind.EXTENSION_APPROVED, EventKind.EXTENSION_REJECTED):
+            approved = action == EventKind.EXTENSION_APPROVED
+            state = RequestState.APPROVED if approved else RequestState.REJECTED
+            decided = item.extensions.filter(state=state).order_by("-decided_at", "-id")
+            to = list(decided.values_list("requested_by_id", flat=True)[:1])
+            kind = NoticeKind.DECIDED
+            text = _("延期申请已同意：{problem}") if approved else _("延期申请未同意：{problem}")
         else:
             return
         url = reverse("problems:detail", args=[item.pk])

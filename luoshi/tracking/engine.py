@@ -101,6 +101,12 @@ def _schedule_notify(tracker: Tracker[T], actor: Actor, item: T, step: Transitio
     transaction.on_commit(run)
 
 
+def notify_after(tracker: Tracker[T], actor: Actor, item: T, kind: str) -> None:
+    """Run ``tracker.notify`` for a timeline event that is neither a move nor an update (a request turned
+    down) once the transaction commits."""
+    _schedule_notify(tracker, actor, item, kind)
+
+
 def lock(tracker: Tracker[T], item: T, version: int | None) -> T:
     """The item's row, locked for this transaction; a version other than the one the user saw is a conflict."""
     queryset = tracker.model._default_manager.select_for_update(of=("self",)).select_related(*tracker.related)

@@ -20,6 +20,7 @@ PATHS = {
     "/api/v1/problems/{id}/extensions/",
     "/api/v1/problems/{id}/progress/",
     "/api/v1/problems/{id}/events/",
+    "/api/v1/problems/{id}/urge/",
     "/api/v1/measures/",
     "/api/v1/measures/{id}/",
     "/api/v1/measures/{id}/complete/",
