@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 RESULT_PREFIX = "RESULT "
-BENCH_DB = "luoshi_bench"
+BENCH_DB = os.environ.get("LUOSHI_BENCH_DB", "luoshi_bench")  # one database per benchmark run at a time
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432"
 
 

@@ -8,14 +8,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from luoshi.access import scope
 from luoshi.access.models import RoleAssignment
-from luoshi.access.roles import Perm, Role
+from luoshi.access.roles import Perm, Role, roles_with
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_change, snapshot
 from luoshi.campaigns.models import Campaign
@@ -105,18 +107,25 @@ def _hits(source: DeadlineSource, campaign_id: int | None, days: Iterable[dt.dat
         yield Hit(source, pk, unit_id, due, title or "")
 
 
-def _title(kind: str, hit: Hit, today: dt.date, unit_name: str = "") -> tuple[str, str]:
-    late = (today - hit.due).days
-    what = f"{hit.source.label}：{hit.title}"
+def _title_parts(
+    kind: str, source: DeadlineSource, due: dt.date, today: dt.date, unit: str = ""
+) -> tuple[str, str, str]:
+    """The notice kind, and the title's text before and after the item's own title."""
+    late, label = (today - due).days, source.label
     if kind == DUE_SOON:
-        return NoticeKind.DUE_SOON, _("【即将到期】{what}（{due:%m月%d日}到期）").format(what=what, due=hit.due)
+        after = _("（{due:%m月%d日}到期）").format(due=due)
+        return NoticeKind.DUE_SOON, _("【即将到期】{label}：").format(label=label), after
     if kind == DUE_TODAY:
-        return NoticeKind.DUE_SOON, _("【今天到期】{what}").format(what=what)
+        return NoticeKind.DUE_SOON, _("【今天到期】{label}：").format(label=label), ""
     if kind == OVERDUE:
-        return NoticeKind.OVERDUE, _("【已逾期 {n} 天】{what}").format(n=late, what=what)
-    return NoticeKind.ESCALATED, _("【逾期升级】{unit}「{what}」已逾期 {n} 天").format(
-        unit=unit_name, what=what, n=late
-    )
+        return NoticeKind.OVERDUE, _("【已逾期 {n} 天】{label}：").format(n=late, label=label), ""
+    after = _("」已逾期 {n} 天").format(n=late)
+    return NoticeKind.ESCALATED, _("【逾期升级】{unit}「{label}：").format(unit=unit, label=label), after
+
+
+def _title(kind: str, hit: Hit, today: dt.date, unit_name: str = "") -> tuple[str, str]:
+    notice_kind, before, after = _title_parts(kind, hit.source, hit.due, today, unit_name)
+    return notice_kind, f"{before}{hit.title}{after}"
 
 
 def _leaders(unit_ids: set[int]) -> dict[int, list[int]]:
@@ -163,20 +172,79 @@ def _remind_campaign(campaign: Campaign | None, today: dt.date, counts: dict[str
     if not schedule:
         return
     office = _office_of(campaign)
-    sources = [s for s in SOURCES if (s.campaign is None) == (campaign is None)]
-    for source in sources:
-        batch: list[tuple[str, Hit]] = []
-        for hit in _hits(source, campaign.pk if campaign else None, schedule):
-            for kind in schedule[hit.due]:
-                if kind == ESCALATE and campaign is None:
-                    continue
-                batch.append((kind, hit))
-                counts[kind] = counts.get(kind, 0) + 1
-            if len(batch) >= BATCH:
-                notices.send(_notices(batch, today, office))
-                batch = []
-        if batch:
+    for source in [s for s in SOURCES if (s.campaign is None) == (campaign is None)]:
+        if source.due_is_datetime:
+            _remind_row_by_row(source, campaign, schedule, today, counts, office)
+        else:
+            _remind_in_bulk(source, campaign, schedule, today, counts, office)
+
+
+def _remind_row_by_row(
+    source: DeadlineSource,
+    campaign: Campaign | None,
+    schedule: dict[dt.date, list[str]],
+    today: dt.date,
+    counts: dict[str, int],
+    office: list[int],
+) -> None:
+    """Reminders and escalations built item by item (deadlines with a time of day; escalations)."""
+    batch: list[tuple[str, Hit]] = []
+    for hit in _hits(source, campaign.pk if campaign else None, schedule):
+        for kind in schedule[hit.due]:
+            if kind == ESCALATE and campaign is None:
+                continue
+            batch.append((kind, hit))
+            counts[kind] = counts.get(kind, 0) + 1
+        if len(batch) >= BATCH:
             notices.send(_notices(batch, today, office))
+            batch = []
+    if batch:
+        notices.send(_notices(batch, today, office))
+
+
+def _remind_in_bulk(
+    source: DeadlineSource,
+    campaign: Campaign | None,
+    schedule: dict[dt.date, list[str]],
+    today: dt.date,
+    counts: dict[str, int],
+    office: list[int],
+) -> None:
+    """The owners' reminders written by the database, one INSERT … SELECT per due date; escalations (few, and
+    sent at once on every channel) item by item."""
+    campaign_id = campaign.pk if campaign else None
+    per_day = source.rows(campaign_id, list(schedule)).values(source.due).annotate(n=Count("pk")).order_by()
+    for due, n in per_day.values_list(source.due, "n"):
+        for kind in schedule[due]:
+            counts[kind] = counts.get(kind, 0) + n
+            if kind == ESCALATE:
+                _remind_row_by_row(source, campaign, {due: [ESCALATE]}, today, {}, office)
+            else:
+                _insert_reminders(source, campaign_id, due, kind, today)
+
+
+def _insert_reminders(source: DeadlineSource, campaign_id: int | None, due: dt.date, kind: str, today: dt.date) -> int:
+    """One notice per active user of each item's unit holding the source's perm, in one statement."""
+    notice_kind, before, after = _title_parts(kind, source, due, today)
+    url_before, url_after = source.url.split("{pk}")
+    items = source.rows(campaign_id, [due]).values(item_id=F("pk"), unit_ref=F(source.unit), title_text=F(source.title))
+    item_sql, item_params = items.query.sql_with_params()
+    roles = sorted(roles_with(source.audience))
+    users, assignments = get_user_model()._meta.db_table, RoleAssignment._meta.db_table
+    sql = (  # table names from the models, values as parameters
+        f"INSERT INTO {Notification._meta.db_table} "  # noqa: S608
+        "(recipient_id, kind, title, body, url, object_type, object_id, created_at) "
+        "SELECT DISTINCT ra.user_id, %s, SUBSTR(%s || COALESCE(it.title_text, '') || %s, 1, 200), '', "
+        "%s || CAST(it.item_id AS TEXT) || %s, %s, it.item_id, %s "
+        f"FROM ({item_sql}) it JOIN {assignments} ra ON ra.unit_id = it.unit_ref "
+        f"JOIN {users} u ON u.id = ra.user_id "
+        f"WHERE u.is_active AND ra.role IN ({', '.join(['%s'] * len(roles))})"
+    )
+    label = source.model._meta.label_lower
+    head: list[Any] = [notice_kind, before, after, url_before, url_after, label, timezone.now()]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*head, *item_params, *roles])
+        return cursor.rowcount
 
 
 def _live_campaigns(today: dt.date) -> list[Campaign]:
