@@ -23,6 +23,7 @@ from luoshi.demo.names import NameMaker
 from luoshi.demo.orgtree import build_org_tree
 from luoshi.demo.people import People, build_cast
 from luoshi.demo.rectification import build_rectification
+from luoshi.demo.rhythm import build_rhythm, rhythm_lines
 from luoshi.orgs.models import Unit
 from luoshi.problems import services
 from luoshi.problems.choices import Light, MeasureState, RequestState, State
@@ -116,6 +117,7 @@ def build_demo(units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, demands: in
         build_key_tasks(demo, tree, cast, people, work_rng, services.today())
         build_livelihood(demo, cast, work_rng, services.today())
         build_demands(tree, people, rng, units * TICKETS_PER_UNIT if demands is None else demands)
+        rhythm = build_rhythm(cast.office, demo.campaign, random.Random(seed + 2), services.today())  # noqa: S311
     summary = summarise(demo.campaign, time.perf_counter() - started)
-    work = (*key_task_lines(demo.campaign), *livelihood_lines(demo.campaign))
+    work = (*key_task_lines(demo.campaign), *livelihood_lines(demo.campaign), *rhythm_lines(rhythm))
     return replace(summary, demands=summarise_demands(tree.city), work=work)

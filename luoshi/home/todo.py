@@ -22,6 +22,7 @@ from luoshi.livelihood import todo as livelihood_todo
 from luoshi.orgs.models import Unit
 from luoshi.problems import todo as problem_todo
 from luoshi.tasks import todo as task_todo
+from luoshi.urging import todo as urging_todo
 
 __all__ = ["TodoItem", "TodoSection", "role_sections", "role_units", "sections"]
 
@@ -60,6 +61,7 @@ def sections(user: Any) -> list[TodoSection]:
         *role_sections(user, task_todo.TODOS),
         *role_sections(user, livelihood_todo.TODOS),
         *role_sections(user, demand_todo.TODOS),
+        *urging_todo.todo_sections(user),
         *account_todo.todo_sections(user),
         *audit_todo.todo_sections(user),
     ]

@@ -88,3 +88,22 @@ def test_31_livelihood_projects_at_68_9_percent_on_the_public_page(demo: None, c
     page = client.get(reverse("public_livelihood:campaign", args=[campaign.pk]))
     assert page.status_code == 200
     assert "68.9" in page.content.decode()
+
+
+def test_urges_climb_the_ladder_and_some_are_acknowledged(demo: None) -> None:
+    from luoshi.urging.models import Urge
+
+    assert set(Urge.objects.values_list("level", flat=True)) == {"remind", "urge", "supervise"}
+    assert Urge.objects.filter(acknowledged_at__isnull=False).exists()
+    assert Urge.objects.filter(acknowledged_at__isnull=True, level="supervise").exists()
+
+
+def test_every_demo_login_has_notifications_and_reminders_went_out(demo: None) -> None:
+    from django.contrib.auth import get_user_model
+
+    from luoshi.notices.models import Notification
+
+    logins = get_user_model().objects.filter(username__startswith="demo_")
+    assert logins.exists()
+    assert not logins.exclude(pk__in=Notification.objects.values("recipient_id")).exists()
+    assert Notification.objects.filter(kind__in=["due_soon", "overdue", "escalated"]).exists()

@@ -187,3 +187,15 @@ def test_api_urges_an_item_and_acknowledges(world, client):
     assert ack.status_code == 200
     assert ack.json()["is_acknowledged"]
     assert client.get("/api/v1/urges/9999999999999999999999/").status_code == 404
+
+
+def test_home_page_counts_urges_and_names_supervised_units(world, client):
+    services.urge(world.office_a, [new_problem(world)], message="督办", level=UrgeLevel.SUPERVISE)
+    verified_login(client, world.office_a)
+    office_home = client.get(reverse("home")).content.decode()
+    assert "督办单位（未签收督办件）" in office_home
+    assert "东城区" in office_home
+    verified_login(client, world.liaison_a)
+    liaison_home = client.get(reverse("home")).content.decode()
+    assert "待签收的催办" in liaison_home
+    assert "督办单位（未签收督办件）" not in liaison_home
