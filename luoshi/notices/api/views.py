@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from luoshi.accounts.acting import actor
 from luoshi.core.api import IdLookupMixin
 from luoshi.notices import services
-from luoshi.notices.api.serializers import MarkedSerializer, NotificationSerializer
+from luoshi.notices.api.serializers import MarkedSerializer, NotificationSerializer, PreferenceSerializer
 from luoshi.notices.filters import NotificationFilterSet
 from luoshi.notices.models import Notification
 
@@ -44,3 +44,20 @@ class NotificationViewSet(IdLookupMixin, mixins.ListModelMixin, viewsets.Generic
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request: Request) -> Response:
         return Response({"marked": services.mark_all_read(actor(request))})
+
+    @extend_schema(
+        summary=_("我的消息设置"), request=PreferenceSerializer, responses=PreferenceSerializer, methods=["GET", "PUT"]
+    )
+    @action(detail=False, methods=["get", "put"], url_path="preferences")
+    def preferences(self, request: Request) -> Response:
+        user = actor(request)
+        if request.method == "PUT":
+            given = PreferenceSerializer(data=request.data)
+            given.is_valid(raise_exception=True)
+            data = given.validated_data
+            services.set_preferences(
+                user, email=data["email"], sms=data["sms"], digest=data["digest"], phone=data.get("phone")
+            )
+        pref = services.preferences_of(user)
+        shown = {"email": pref.email, "sms": pref.sms, "digest": pref.digest, "phone_masked": pref.phone_masked}
+        return Response(PreferenceSerializer(shown).data)
