@@ -1,9 +1,12 @@
 """Server time of the problems dashboard and the filtered problem list at city scale.
 
 Builds 30,000 units and 100,000 problems in bulk in a fresh SQLite database (temporary folder) and,
-when reachable, a PostgreSQL database ``luoshi_bench`` (created and dropped here), then times
-``problems:dashboard`` and a filtered ``problems:list`` as an office user scoped at the city root,
-through Django's test client in-process: p50 and p95 over ``--runs`` requests after a warm-up.
+when reachable, a PostgreSQL database ``luoshi_bench_problems`` (created and dropped here), fills the subtree
+rollups (``luoshi rebuild_problem_rollups``, timed), then times ``problems:dashboard`` (read from the
+rollups) and a filtered ``problems:list`` as an office user scoped at the city root, through Django's
+test client in-process: p50 and p95 over ``--runs`` requests after a warm-up. Side by side, the
+dashboard's figures as function calls: from the rollups (``queries.dashboard``) and counted from the
+problems as before the rollups (``queries.direct_dashboard``; ``--direct-runs``, 0 to skip).
 Each backend runs in its own process, configured through the environment before Django starts.
 
     uv run python -m bench.bench_problems [--units 30000 --problems 100000 --runs 30]
@@ -22,8 +25,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import workers
 from bench.machine import describe
 from bench.workers import DEFAULT_PG, analyze, database_version, print_result, run_on_postgresql, run_on_sqlite
+
+workers.BENCH_DB = "luoshi_bench_problems"  # its own database: other benchmarks may run on the same server
 
 SEED = 2025
 # Share of problems by level of the responsible unit: city and departments, districts, streets, villages, branches.
@@ -59,6 +65,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--problems", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first")
+    parser.add_argument("--direct-runs", type=int, default=5, help="timed calls of the old direct count (0: skip)")
     parser.add_argument("--q", default="会议", help="the word searched for in the list")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
@@ -76,6 +83,7 @@ def log(message: str) -> None:
 
 def _options(args: argparse.Namespace) -> list[str]:
     options = ["--units", str(args.units), "--problems", str(args.problems), "--runs", str(args.runs)]
+    options += ["--direct-runs", str(args.direct_runs)]
     return [*options, "--warmup", str(args.warmup), "--q", args.q, "--seed", str(args.seed)]
 
 
@@ -285,6 +293,7 @@ def build(args: argparse.Namespace, result: BackendResult) -> tuple[Any, Any]:
     from luoshi.demo.campaign import setup_campaign
     from luoshi.demo.orgtree import build_org_tree
     from luoshi.problems.models import Problem
+    from luoshi.problems.services import refresh_lights
 
     rng = random.Random(args.seed)
     started = time.perf_counter()
@@ -306,8 +315,69 @@ def build(args: argparse.Namespace, result: BackendResult) -> tuple[Any, Any]:
         log(f"  问题 {min(first + chunk, args.problems):,} / {args.problems:,}")
     result.build_s["问题"] = time.perf_counter() - started
     analyze()
+    started = time.perf_counter()
+    call_command("rebuild_problem_rollups", verbosity=0)
+    result.build_s["汇总"] = time.perf_counter() - started
+    started = time.perf_counter()
+    refresh_lights()  # the nightly sweep, as in production: the day's lights, so overdue is read from the rollups
+    result.build_s["预警刷新"] = time.perf_counter() - started
+    analyze()
     result.counts = {"units": tree.count, "problems": args.problems}
     return office, tree.districts[0].saved()
+
+
+def time_call(label: str, call: Any, runs: int, warmup: int, what: str) -> PageTiming:
+    """p50 / p95 of a function call (no HTTP), e.g. one way of computing the dashboard's figures."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = PageTiming(label, what, status=200)
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    page.p50_ms, page.p95_ms, page.queries = _percentile(samples, 0.5), _percentile(samples, 0.95), len(captured)
+    return page
+
+
+def figure_timings(args: argparse.Namespace, office: Any, district: Any) -> list[PageTiming]:
+    """The dashboard's figures from the rollups and counted from the problems (the old way), at the root
+    and for one district; the two must agree."""
+    from django.utils import timezone
+
+    from luoshi.problems import queries
+
+    today = timezone.localdate()
+    timings = []
+    for where, unit in (("市级", None), (district.name, district)):
+        rolled = queries.dashboard(office, None, unit, today)
+        timings.append(
+            time_call(
+                f"汇总读取 {where}",
+                lambda unit=unit: queries.dashboard(office, None, unit, today),
+                args.runs,
+                args.warmup,
+                "queries.dashboard",
+            )
+        )
+        if args.direct_runs > 0:
+            direct = queries.direct_dashboard(office, None, unit, today)
+            timings.append(
+                time_call(
+                    f"直接计数 {where}",
+                    lambda unit=unit: queries.direct_dashboard(office, None, unit, today),
+                    args.direct_runs,
+                    1,
+                    "queries.direct_dashboard",
+                )
+            )
+            timings[-1].rows = "与汇总一致" if direct == rolled else "与汇总不一致！"
+    return timings
 
 
 def measure(args: argparse.Namespace, office: Any, district: Any) -> list[PageTiming]:
@@ -336,9 +406,9 @@ def measure(args: argparse.Namespace, office: Any, district: Any) -> list[PageTi
             time_page(client, "问题看板 dashboard", reverse("problems:dashboard"), args.runs, args.warmup),
             time_page(client, "筛选清单 list", list_url, args.runs, args.warmup),
         ]
-    pages[0].rows = f"全部 {Problem.objects.count():,} 个问题"
+    pages[0].rows = f"全部 {Problem.objects.count():,} 个问题（读汇总）"
     pages[1].rows = f"命中约 {hits.count():,} 个（{district.name}）"
-    return pages
+    return [*pages, *figure_timings(args, office, district)]
 
 
 def worker(args: argparse.Namespace) -> None:

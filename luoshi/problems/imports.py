@@ -53,7 +53,7 @@ from luoshi.jobs.models import Job
 from luoshi.jobs.runner import JobContext, JobFailed, create_job
 from luoshi.jobs.tasks import start_job
 from luoshi.orgs.models import Unit
-from luoshi.problems import services
+from luoshi.problems import rollups, services
 from luoshi.problems.choices import Kind, Severity
 from luoshi.problems.models import Problem, ProblemClass
 
@@ -434,7 +434,7 @@ def import_ledger(
     if errors:
         raise LedgerRejected(capped(errors, MAX_REPORTED_ERRORS), total=len(errors))
     progress(10, "校验通过，正在登记问题")
-    with transaction.atomic():
+    with transaction.atomic(), rollups.batched():
         report = file_rows(user, campaign, rows, progress)
         report.notes = notes
         record(

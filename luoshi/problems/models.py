@@ -80,6 +80,8 @@ class Problem(LightedItem):
             models.Index(fields=["campaign", "state"]),
             models.Index(fields=["state", "deadline"]),
             models.Index(fields=["light"]),
+            # The few open problems whose light is behind their deadline (overdue from the rollups).
+            models.Index(fields=["light", "state", "deadline"], name="problem_light_late"),
             # Covers every dashboard GROUP BY, so a subtree's figures are read from the index alone.
             models.Index(
                 fields=["org_path", "campaign", "state", "light", "deadline", "aspect", "channel"],
@@ -207,3 +209,79 @@ class ProblemEvent(TimelineEvent):
         ordering = ["problem", "at", "id"]
         verbose_name = _("处理记录")
         verbose_name_plural = _("处理记录")
+
+
+class ProblemRollup(Scoped):
+    """Subtree figures of problems per campaign and unit (问题分级汇总), kept as problems change.
+
+    One row per (campaign, unit) holds the totals of the unit's WHOLE subtree: a problem counts in the
+    row of its unit and of every ancestor, changed in the same transaction as the problem (see
+    ``luoshi.problems.rollups``). A dashboard reads one row per unit shown, whatever the number of
+    problems. Lights count open problems only; overdue is derived from ``red`` (see ``rollups``).
+    """
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    total = models.PositiveIntegerField(default=0)
+    pending_claim = models.PositiveIntegerField(default=0)
+    rectifying = models.PositiveIntegerField(default=0)
+    pending_review = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    green = models.PositiveIntegerField(default=0)
+    yellow = models.PositiveIntegerField(default=0)
+    red = models.PositiveIntegerField(default=0)
+    closed_on_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("问题汇总")
+        verbose_name_plural = _("问题汇总")
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="unique_problem_rollup")]
+        indexes = [models.Index(fields=["campaign", "org_path"], name="problem_rollup_path")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.org_path}"
+
+
+class ProblemFacetRollup(Scoped):
+    """How many problems of a unit's whole subtree fall in each aspect (问题方面) or channel (问题来源)."""
+
+    ASPECT = "a"
+    CHANNEL = "c"
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    facet = models.CharField(max_length=1)
+    facet_id = models.PositiveBigIntegerField()
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("问题分类汇总")
+        verbose_name_plural = _("问题分类汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit", "facet", "facet_id"], name="unique_problem_facet")
+        ]
+        indexes = [models.Index(fields=["campaign", "org_path"], name="problem_facet_path")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.org_path} {self.facet}{self.facet_id}"
+
+
+class ProblemLightsDay(models.Model):
+    """The day for which the daily sweep last computed the light of every open problem of a campaign.
+
+    While it is today, red is exactly "open and past the deadline", so the dashboard's overdue figure is
+    read from the rollups alone; otherwise it is corrected from the problems (``rollups.tallies``).
+    ``swept_on`` is the day the sweep ran (a sweep for a later day says nothing of the lights computed
+    after it).
+    """
+
+    campaign = models.OneToOneField("campaigns.Campaign", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    day = models.DateField(_("预警计算日期"))
+    swept_on = models.DateField(_("刷新执行日期"))
+
+    class Meta:
+        verbose_name = _("预警刷新日期")
+        verbose_name_plural = _("预警刷新日期")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.day}"

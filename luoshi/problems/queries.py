@@ -1,7 +1,9 @@
 """The read side of problems: dashboard aggregates and the choices pages offer, always within the user's scope.
 
-Every figure comes from a handful of GROUP BY queries over indexed columns, so the cost does not grow
-with the number of units shown; nothing here loops over units or problems with a query each.
+Dashboard figures come from the subtree rollups (``luoshi.problems.rollups``): one row per unit shown,
+so the cost grows neither with the number of problems nor with the units below those shown; nothing here
+loops over units or problems with a query each. ``direct_dashboard`` counts the same figures from the
+problems themselves (a unit the user sees only in part, and the checks that rollups and rows agree).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from luoshi.campaigns.models import Aspect, Campaign, Channel
 from luoshi.core import paths
 from luoshi.orgs import queries as org_queries
 from luoshi.orgs.models import Unit
+from luoshi.problems import rollups
 from luoshi.problems.choices import Light, State
 from luoshi.problems.models import Problem, ProblemClass
 
@@ -127,8 +130,8 @@ def _summary_of(groups: list[dict[str, Any]]) -> Summary:
     )
 
 
-def summary(user: Any, campaign: Campaign | None, unit: Unit | None, today: date | None = None) -> Summary:
-    """Counts by state, lights of open problems and the overdue count, in one scan."""
+def direct_summary(user: Any, campaign: Campaign | None, unit: Unit | None, today: date | None = None) -> Summary:
+    """Counts by state, lights of open problems and the overdue count, in one scan of the problems."""
     return _summary_of([problems_in(user, campaign, unit).aggregate(**_figures(_today(today)))])
 
 
@@ -147,19 +150,14 @@ def _bucket_list(counts: dict[int, int], catalogue: QuerySet[Any], campaign: Cam
     return [Bucket(item.pk, item.name, counts.get(item.pk, 0)) for item in items.order_by("order", "id")]
 
 
-def _fk_counts(problems: QuerySet[Problem], fk: str) -> dict[int, int]:
-    """Group by the bare foreign key (no join per row)."""
-    return dict(problems.values_list(f"{fk}_id").annotate(n=Count("id")).order_by())
-
-
 def counts_by_aspect(user: Any, campaign: Campaign | None, unit: Unit | None) -> list[Bucket]:
     """Problems per aspect (问题方面)."""
-    return _bucket_list(_fk_counts(problems_in(user, campaign, unit), "aspect"), Aspect.objects.all(), campaign)
+    return dashboard(user, campaign, unit).aspects
 
 
 def counts_by_channel(user: Any, campaign: Campaign | None, unit: Unit | None) -> list[Bucket]:
     """Problems per channel (问题来源)."""
-    return _bucket_list(_fk_counts(problems_in(user, campaign, unit), "channel"), Channel.objects.all(), campaign)
+    return dashboard(user, campaign, unit).channels
 
 
 @dataclass
@@ -254,7 +252,7 @@ def _table(parent: Unit | None, children: list[Unit], groups: list[dict[str, Any
 
 def unit_rows(user: Any, campaign: Campaign | None, unit: Unit | None, today: date | None = None) -> UnitTable:
     """Per child unit: total, closed, overdue, red and yellow; never a query per unit."""
-    return _table(*_unit_groups(user, campaign, unit, _today(today)))
+    return dashboard(user, campaign, unit, today).table
 
 
 @dataclass(frozen=True)
@@ -267,10 +265,16 @@ class Dashboard:
     table: UnitTable
 
 
-def dashboard(user: Any, campaign: Campaign | None, unit: Unit | None, today: date | None = None) -> Dashboard:
-    """All dashboard figures from ONE scan grouped by child unit, aspect and channel, added up in Python.
+def summary(user: Any, campaign: Campaign | None, unit: Unit | None, today: date | None = None) -> Summary:
+    """Counts by state, lights of open problems and the overdue count."""
+    return dashboard(user, campaign, unit, today).summary
 
-    The groups number at most children × aspects × channels, whatever the number of problems.
+
+def direct_dashboard(user: Any, campaign: Campaign | None, unit: Unit | None, today: date | None = None) -> Dashboard:
+    """All dashboard figures counted from the problems: ONE scan grouped by child unit, aspect and channel.
+
+    The groups number at most children × aspects × channels, but the scan reads every problem of the
+    subtree; ``dashboard`` reads the rollups instead and uses this only for a unit the user sees in part.
     """
     parent, children, groups = _unit_groups(user, campaign, unit, _today(today), "aspect_id", "channel_id")
     aspects = {g["aspect_id"]: g["total"] for g in _merged(groups, "aspect_id")}
@@ -280,6 +284,58 @@ def dashboard(user: Any, campaign: Campaign | None, unit: Unit | None, today: da
         aspects=_bucket_list(aspects, Aspect.objects.all(), campaign),
         channels=_bucket_list(channels, Channel.objects.all(), campaign),
         table=_table(parent, children, _merged(groups, "branch")),
+    )
+
+
+def _summary_from(tally: dict[str, int]) -> Summary:
+    return Summary(
+        total=tally["total"],
+        by_state={s: tally[s] for s in State.values},
+        lights={c: tally[c] for c in Light.values},
+        overdue=tally["overdue"],
+    )
+
+
+def _row_of(unit: Unit, tally: dict[str, int], has_children: bool = False, own_only: bool = False) -> UnitRow:
+    return UnitRow(
+        unit=unit,
+        own_only=own_only,
+        total=tally["total"],
+        closed=tally[State.CLOSED],
+        overdue=tally["overdue"],
+        red=tally[Light.RED],
+        yellow=tally[Light.YELLOW],
+        has_children=has_children,
+    )
+
+
+def dashboard(user: Any, campaign: Campaign | None, unit: Unit | None, today: date | None = None) -> Dashboard:
+    """All dashboard figures from the subtree rollups: one row per unit shown, whatever the number of problems.
+
+    The parent's own level is its subtree less its children's; overdue is corrected from the lights by the
+    few problems whose light is behind the day (``rollups.tallies``).
+    """
+    if unit is not None and not scope.can(user, Perm.VIEW, unit.path):
+        return direct_dashboard(user, campaign, unit, today)  # a unit above the user's scope: count what is seen
+    campaign_id = campaign.pk if campaign is not None else None
+    parent, children = row_parent(user, unit)
+    tops = [parent] if parent is not None else children
+    counted = rollups.tallies(campaign_id, [*tops, *children] if parent is not None else tops, _today(today))
+    with_children = _parents_among(children)
+    rows = [_row_of(u, counted[u.pk], has_children=u.pk in with_children) for u in children]
+    if parent is not None:
+        whole = counted[parent.pk]
+        own = {k: v - sum(counted[u.pk][k] for u in children) for k, v in whole.items()}
+        if own["total"]:
+            rows.insert(0, _row_of(parent, own, own_only=True))
+    else:
+        whole = {k: sum(counted[u.pk][k] for u in tops) for k in (*rollups.COUNTS, "overdue")}
+    aspects, channels = rollups.facet_totals(campaign_id, tops)
+    return Dashboard(
+        summary=_summary_from(whole),
+        aspects=_bucket_list(aspects, Aspect.objects.all(), campaign),
+        channels=_bucket_list(channels, Channel.objects.all(), campaign),
+        table=UnitTable(parent, rows),
     )
 
 

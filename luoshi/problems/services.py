@@ -28,7 +28,7 @@ from luoshi.core.errors import Conflict, RuleViolation
 from luoshi.core.i18n import record_text
 from luoshi.core.uploads import check_upload
 from luoshi.orgs.models import Unit
-from luoshi.problems import workflow
+from luoshi.problems import rollups, workflow
 from luoshi.problems.choices import EventKind, Light, MeasureState, RequestState, State
 from luoshi.problems.models import (
     ClosureRequest,
@@ -168,6 +168,7 @@ def file_problem(
         problem.save()
         _event(problem, actor, EventKind.FILED, to_state=problem.state)
         record_change(actor, problem, None)
+        rollups.on_saved(None, problem)
     return problem
 
 
@@ -200,7 +201,7 @@ def edit_problem(actor: User, problem: Problem, version: int, **changes: Any) ->
         if not changes:
             return fresh
         _check_edit(actor, fresh, changes)
-        before = snapshot(fresh)
+        before, before_facts = snapshot(fresh), rollups.facts(fresh)
         for field, value in changes.items():
             setattr(fresh, field, value.strip() if field == "title" else value)
         _check_refs(fresh.campaign, fresh.channel, fresh.aspect, fresh.problem_class)
@@ -215,6 +216,7 @@ def edit_problem(actor: User, problem: Problem, version: int, **changes: Any) ->
         fresh.save()
         _event(fresh, actor, EventKind.EDITED, note=_field_labels(changes))
         record_change(actor, fresh, before)
+        rollups.on_saved(before_facts, fresh)
     return fresh
 
 
@@ -476,18 +478,37 @@ def available(actor: User, problem: Problem) -> list[str]:
 
 
 def refresh_lights(on: date | None = None) -> dict[str, int]:
-    """Recompute every open problem's light (daily job); three UPDATEs per campaign, no row loop."""
+    """Recompute every open problem's light (daily job) and move the rollups' light counts with them.
+
+    Per campaign, in one transaction: the rows whose light changes are locked first (all three colours,
+    before any rollup row, so a transition waiting on one of them cannot hold a rollup row this needs),
+    then updated by id, then their moves are added to the rollups; no row loop in the database.
+    """
     on = on or today()
     changed = {Light.RED: 0, Light.YELLOW: 0, Light.GREEN: 0}
     for campaign_id, yellow_days in Campaign.objects.values_list("id", "yellow_days"):
         rows = Problem.objects.filter(campaign_id=campaign_id)
         open_rows = rows.exclude(state=State.CLOSED)
-        yellow_until = on.toordinal() + yellow_days
-        yellow_q = Q(deadline__gte=on, deadline__lte=date.fromordinal(yellow_until))
-        changed[Light.RED] += open_rows.filter(deadline__lt=on).exclude(light=Light.RED).update(light=Light.RED)
-        changed[Light.YELLOW] += open_rows.filter(yellow_q).exclude(light=Light.YELLOW).update(light=Light.YELLOW)
-        green_q = Q(state=State.CLOSED) | Q(deadline__gt=date.fromordinal(yellow_until))
-        changed[Light.GREEN] += rows.filter(green_q).exclude(light=Light.GREEN).update(light=Light.GREEN)
+        yellow_until = date.fromordinal(on.toordinal() + yellow_days)
+        green_q = Q(state=State.CLOSED) | Q(deadline__gt=yellow_until)
+        plans = (
+            (Light.RED, open_rows.filter(deadline__lt=on).exclude(light=Light.RED)),
+            (Light.YELLOW, open_rows.filter(deadline__gte=on, deadline__lte=yellow_until).exclude(light=Light.YELLOW)),
+            (Light.GREEN, rows.filter(green_q).exclude(light=Light.GREEN)),
+        )
+        with transaction.atomic():
+            found = [
+                (light, list(plan.select_for_update().values_list("pk", "org_path", "state", "light").order_by("pk")))
+                for light, plan in plans
+            ]
+            moves: list[tuple[str, str, str]] = []
+            for light, locked in found:
+                ids = [pk for pk, *_ in locked]
+                for start in range(0, len(ids), 500):
+                    Problem.objects.filter(pk__in=ids[start : start + 500]).update(light=light)
+                changed[light] += len(ids)
+                moves += [(path, old, light) for _, path, state, old in locked if state != State.CLOSED]
+            rollups.lights_changed(campaign_id, moves, on)
     return {str(k): v for k, v in changed.items()}
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from luoshi.access.roles import Perm
 from luoshi.notices import services as notices
 from luoshi.notices.models import NoticeKind
-from luoshi.problems import workflow
+from luoshi.problems import rollups, workflow
 from luoshi.problems.choices import EventKind, RequestState, State
 from luoshi.problems.models import Problem, ProblemEvent
 from luoshi.tracking.engine import Activity, Tracker
@@ -60,6 +60,12 @@ RECTIFYING = (State.RECTIFYING,)
 class ProblemTracker(Tracker[Problem]):
     def refresh(self, item: Problem) -> None:
         item.light = workflow.light_for(item.state, item.deadline, timezone.localdate(), item.campaign.yellow_days)
+
+    def facts(self, item: Problem) -> rollups.Facts:
+        return rollups.facts(item)
+
+    def moved(self, before: Any, item: Problem) -> None:
+        rollups.on_saved(before, item)
 
     def notify(self, actor: Any, item: Problem, step: Transition | str) -> None:
         """销号审核 (approved or sent back) → who asked to close; 延期审批 → who asked for the extension."""
