@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from luoshi.rankings.api.views import RankingViewSet, SchemeViewSet
+
+router = SimpleRouter()
+router.register("rankings", RankingViewSet, basename="ranking")
+router.register("ranking-schemes", SchemeViewSet, basename="ranking-scheme")
+urlpatterns = router.urls
