@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from luoshi.analysis import views
 
 app_name = "analysis"
-urlpatterns: list = []
+urlpatterns = [
+    path("campaigns/<int:pk>/", views.campaign_reports, name="campaign"),
+    path("campaigns/<int:pk>/generate/", views.generate, name="generate"),
+    path("reports/<int:pk>/download/", views.download_report, name="download"),
+]
