@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,8 +20,8 @@ from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.accounts.acting import actor
 from luoshi.campaigns.models import Campaign
+from luoshi.campaigns.picker import chosen_campaign as pick_campaign
 from luoshi.core.errors import NotAllowed, RuleViolation
-from luoshi.core.filters import parse_id
 from luoshi.core.forms import style_filters, submitted
 from luoshi.core.pagination import Paginator
 from luoshi.livelihood import forms as lforms
@@ -69,15 +69,9 @@ def require_view(user: Any) -> None:
 
 def chosen_campaign(request: HttpRequest, campaigns: list[Campaign], refusal: str) -> Campaign:
     """The campaign named by ``?campaign=`` among ``campaigns`` (the first by default); 403 when there is none."""
-    if not campaigns:
-        raise NotAllowed(refusal)
-    raw = request.GET.get("campaign", "").strip()
-    if not raw:
-        return campaigns[0]
-    wanted = parse_id(raw)
-    found = next((c for c in campaigns if c.pk == wanted), None)
+    found = pick_campaign(request, campaigns)
     if found is None:
-        raise Http404(_("未找到或无权查看。"))
+        raise NotAllowed(refusal)
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -12,25 +12,13 @@ from django.views.decorators.http import require_http_methods
 from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.accounts.acting import actor
-from luoshi.campaigns.models import Campaign
+from luoshi.campaigns.picker import chosen_campaign
 from luoshi.campaigns.queries import visible_campaigns
 from luoshi.core.errors import NotAllowed
-from luoshi.core.filters import parse_id
 from luoshi.core.forms import submitted
 from luoshi.reminders import services
 from luoshi.reminders.forms import RuleForm
 from luoshi.reminders.models import SweepRun
-
-
-def _campaign(request: HttpRequest, campaigns: list[Campaign]) -> Campaign:
-    raw = request.GET.get("campaign", "").strip()
-    if not raw:
-        return campaigns[0]
-    wanted = parse_id(raw)
-    found = next((c for c in campaigns if c.pk == wanted), None)
-    if found is None:
-        raise Http404(_("未找到或无权查看。"))
-    return found
 
 
 @login_required
@@ -40,7 +28,8 @@ def rule_page(request: HttpRequest) -> HttpResponse:
     campaigns = list(visible_campaigns(user, Perm.VIEW).select_related("unit"))
     if not campaigns:
         raise NotAllowed(_("您没有可查看的活动。"))
-    campaign = _campaign(request, campaigns)
+    campaign = chosen_campaign(request, campaigns)
+    assert campaign is not None
     can_edit = scope.can(user, Perm.MANAGE_CAMPAIGN, campaign.unit.path)
     if request.method == "POST" and not can_edit:
         raise NotAllowed(_("只有活动办公室可以设置到期提醒规则。"))

@@ -19,6 +19,7 @@ from luoshi.access.roles import Perm
 from luoshi.accounts.acting import actor
 from luoshi.accounts.models import User
 from luoshi.campaigns.models import Campaign
+from luoshi.campaigns.picker import chosen_campaign
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.core.filters import parse_id
 from luoshi.core.forms import model_field, style_filters
@@ -50,16 +51,6 @@ def _id_param(request: HttpRequest, name: str) -> int | None:
     found = parse_id(raw)
     if found is None:
         raise Http404(_("参数无效。"))
-    return found
-
-
-def chosen_campaign(request: HttpRequest, campaigns: list[Campaign]) -> Campaign | None:
-    wanted = _id_param(request, "campaign")
-    if wanted is None:
-        return campaigns[0] if campaigns else None
-    found = next((c for c in campaigns if c.pk == wanted), None)
-    if found is None:
-        raise Http404(_("未找到或无权查看。"))
     return found
 
 

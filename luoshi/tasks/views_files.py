@@ -16,13 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.accounts.acting import actor
+from luoshi.campaigns.picker import chosen_campaign
 from luoshi.core.downloads import download, written_download
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.jobs.exports import export_or_queue
 from luoshi.tasks import exports, imports, queries
 from luoshi.tasks import forms as tforms
 from luoshi.tasks.models import TaskEvidence
-from luoshi.tasks.views import chosen_campaign, require_view
+from luoshi.tasks.views import require_view
 from luoshi.tracking.files import evidence_response
 
 

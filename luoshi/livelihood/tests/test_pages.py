@@ -264,10 +264,10 @@ def test_the_campaigns_office_marks_its_projects_public(world: World) -> None:
     assert signed_in(world.office_a).get(reverse("livelihood:settings")).status_code == 403
 
 
-def test_an_outside_campaign_id_is_a_404(world: World) -> None:
+def test_an_outside_campaign_id_is_a_404_and_no_id_a_400(world: World) -> None:
     office = signed_in(world.office_b)
     assert office.get(reverse("livelihood:new"), {"campaign": "987654"}).status_code == 404
-    assert office.get(reverse("livelihood:new"), {"campaign": "abc"}).status_code == 404
+    assert office.get(reverse("livelihood:new"), {"campaign": "abc"}).status_code == 400
     assert office.get(reverse("livelihood:new")).status_code == 200
 
 

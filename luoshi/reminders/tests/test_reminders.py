@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from luoshi.access.roles import Role
 from luoshi.audit.models import AuditEvent
+from luoshi.collection.tests.factory import open_round
 from luoshi.core.errors import NotAllowed
 from luoshi.demands.tests.lifecycle import dispatched
 from luoshi.notices.models import Notification
@@ -22,6 +24,7 @@ from luoshi.reminders.tasks import reminders_daily
 from luoshi.tasks.tests.factory import assigned
 from luoshi.testing.problems import closed, new_problem
 from luoshi.testing.twofactor import verified_login
+from luoshi.testing.world import make_user
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -152,7 +155,8 @@ def test_rule_page(world, client):
     assert page.status_code == 200
     assert "今天的提醒（预览）" not in page.content.decode()
     assert client.post(url, data).status_code == 403
-    assert client.get(reverse("reminders:rule") + "?campaign=9e9").status_code == 404
+    assert client.get(reverse("reminders:rule") + "?campaign=9e9").status_code == 400
+    assert client.get(reverse("reminders:rule") + "?campaign=999999").status_code == 404
     verified_login(client, world.nobody)
     assert client.get(url).status_code == 403
 
@@ -164,3 +168,13 @@ def test_command_and_periodic_task(world):
     with time_machine.travel(dt.datetime.combine(START, dt.time(8), tzinfo=SHANGHAI), tick=False):
         reminders_daily.call_local()
     assert Notification.objects.filter(kind="due_soon").count() == 3  # the day's sweep already ran
+
+
+def test_collection_submissions_not_filed_are_reminded(world):
+    make_user("liaison_s", Role.LIAISON, world.street_a, "东城街道联络员")
+    round_ = open_round(world, deadline=START + dt.timedelta(days=3))
+    services.run_sweep(START)
+    notice = Notification.objects.get(recipient__username="liaison_s", kind="due_soon")
+    assert notice.title.startswith("【即将到期】定期报送：")
+    assert round_.period_label in notice.title
+    assert notice.object_type == "collection.submission"
