@@ -98,7 +98,7 @@ class Hit:
 
 def _hits(source: DeadlineSource, campaign_id: int | None, days: Iterable[dt.date]) -> Iterator[Hit]:
     """The open items of ``source`` due on one of ``days``, streamed."""
-    rows = source.rows(campaign_id, list(days)).values_list("pk", source.unit, source.due, source.title)
+    rows = source.rows(campaign_id, list(days)).values_list("pk", source.unit, source.due, source.title_expression)
     for pk, unit_id, due, title in rows.order_by().iterator(chunk_size=BATCH):
         if unit_id is None:
             continue
@@ -227,7 +227,9 @@ def _insert_reminders(source: DeadlineSource, campaign_id: int | None, due: dt.d
     """One notice per active user of each item's unit holding the source's perm, in one statement."""
     notice_kind, before, after = _title_parts(kind, source, due, today)
     url_before, url_after = source.url.split("{pk}")
-    items = source.rows(campaign_id, [due]).values(item_id=F("pk"), unit_ref=F(source.unit), title_text=F(source.title))
+    items = source.rows(campaign_id, [due]).values(
+        item_id=F("pk"), unit_ref=F(source.unit), title_text=source.title_expression
+    )
     item_sql, item_params = items.query.sql_with_params()
     roles = sorted(roles_with(source.audience))
     users, assignments = get_user_model()._meta.db_table, RoleAssignment._meta.db_table

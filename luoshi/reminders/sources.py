@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Concat
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.roles import Perm
+from luoshi.collection.choices import UNFILED_STATES
+from luoshi.collection.models import Submission
 from luoshi.demands.choices import DemandState
 from luoshi.demands.models import Demand
 from luoshi.livelihood.choices import ProjectState, TaskState
@@ -29,12 +33,16 @@ class DeadlineSource:
     model: type[models.Model]
     due: str
     unit: str
-    title: str
+    title: str | Combinable  # a field path, or an expression of the row
     url: str  # with {pk}
     open: Q
     audience: str  # the owner unit's users holding this perm are reminded
     campaign: str | None = None  # None: not tied to a campaign (the default rule applies, no escalation)
     due_is_datetime: bool = False
+
+    @property
+    def title_expression(self) -> Combinable:
+        return F(self.title) if isinstance(self.title, str) else self.title
 
     def rows(self, campaign_id: int | None, days: list[object]) -> models.QuerySet:
         lookup = f"{self.due}__date__in" if self.due_is_datetime else f"{self.due}__in"
@@ -92,6 +100,18 @@ SOURCES: tuple[DeadlineSource, ...] = (
         open=~Q(state=TaskState.DONE) & Q(project__state=ProjectState.IN_PROGRESS),
         audience=Perm.HANDLE_TASK,
         campaign="project__campaign_id",
+    ),
+    DeadlineSource(
+        name="collection",
+        label=_("定期报送"),
+        model=Submission,
+        due="round__deadline",
+        unit="unit_id",
+        title=Concat(F("round__template__name"), Value(" · "), F("round__period_label")),
+        url="/collection/submissions/{pk}/",
+        open=Q(state__in=UNFILED_STATES),
+        audience=Perm.SUBMIT_COLLECTION,
+        campaign="round__template__campaign_id",
     ),
     DeadlineSource(
         name="demand",

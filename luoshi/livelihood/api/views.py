@@ -20,6 +20,7 @@ from luoshi.livelihood.api import serializers as s
 from luoshi.livelihood.filters import ProjectFilterSet
 from luoshi.livelihood.models import LivelihoodProject, ProjectMilestone, ProjectTask
 from luoshi.tracking.api import ApiAction, run_action
+from luoshi.urging.api.views import UrgeActionMixin
 
 ACTIONS: dict[str, ApiAction] = {
     "complete": ApiAction(s.NoteInput, lambda actor, item, data: services.complete_project(actor, item, **data)),
@@ -42,7 +43,9 @@ ACTION_HELP = _(
         summary=_("民生实事项目详情"), description=_("含子项、时间节点、进度、测评结果和当前用户可执行的操作。")
     ),
 )
-class ProjectViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ProjectViewSet(
+    UrgeActionMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Livelihood projects (民生实事项目) and the one endpoint of their actions."""
 
     queryset = LivelihoodProject.objects.select_related("campaign", "lead_unit").order_by("-id")

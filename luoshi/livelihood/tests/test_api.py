@@ -122,6 +122,7 @@ def test_the_schema_documents_the_one_actions_endpoint_without_warnings() -> Non
         "/api/v1/livelihood-projects/",
         "/api/v1/livelihood-projects/{id}/",
         "/api/v1/livelihood-projects/{id}/actions/{name}/",
+        "/api/v1/livelihood-projects/{id}/urge/",
     }
     assert not GENERATOR_STATS, "drf-spectacular reported warnings or errors"
     operation = schema["paths"]["/api/v1/livelihood-projects/{id}/actions/{name}/"]["post"]

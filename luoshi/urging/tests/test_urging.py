@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 
 from luoshi.audit.models import AuditEvent
+from luoshi.collection.tests.factory import submission
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.livelihood.tests.helpers import new_project
 from luoshi.notices.models import NoticeKind, Notification
 from luoshi.testing.problems import closed, new_problem
 from luoshi.testing.twofactor import verified_login
@@ -199,3 +201,13 @@ def test_home_page_counts_urges_and_names_supervised_units(world, client):
     liaison_home = client.get(reverse("home")).content.decode()
     assert "待签收的催办" in liaison_home
     assert "督办单位（未签收督办件）" not in liaison_home
+
+
+def test_livelihood_projects_and_submissions_can_be_urged_from_their_pages(world, client):
+    project, filing = new_project(world), submission(world)
+    services.urge(world.office_a, [project], message="请加快项目进度")
+    services.urge(world.office_a, [filing], message="请按时填报")
+    verified_login(client, world.office_a)
+    assert "被催办 1 次" in client.get(reverse("livelihood:detail", args=[project.pk])).content.decode()
+    assert "被催办 1 次" in client.get(reverse("collection:submission", args=[filing.pk])).content.decode()
+    assert Urge.objects.filter(object_type="livelihood.livelihoodproject", unit=world.district_a).exists()
