@@ -15,6 +15,7 @@ from luoshi.access import scope
 from luoshi.access.roles import Role
 from luoshi.accounts import todo as account_todo
 from luoshi.audit import todo as audit_todo
+from luoshi.collection import todo as collection_todo
 from luoshi.core.pagination import COUNT_LIMIT
 from luoshi.core.todo import RoleTodos, TodoItem, TodoSection, link
 from luoshi.demands import todo as demand_todo
@@ -59,6 +60,7 @@ def sections(user: Any) -> list[TodoSection]:
     return [
         *role_sections(user, problem_todo.TODOS),
         *role_sections(user, task_todo.TODOS),
+        *role_sections(user, collection_todo.TODOS),
         *role_sections(user, livelihood_todo.TODOS),
         *role_sections(user, demand_todo.TODOS),
         *urging_todo.todo_sections(user),

@@ -25,15 +25,20 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.http.response import HttpResponseBase
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
 from luoshi.access.models import RoleAssignment
 from luoshi.access.roles import Role
 from luoshi.accounts import services as account_services
+from luoshi.analysis import services as analysis_services
+from luoshi.analysis.models import MonthlySnapshot
 from luoshi.audit.models import AuditEvent, ChainHead
 from luoshi.campaigns import services as campaign_services
 from luoshi.campaigns.models import Campaign
+from luoshi.collection import services as collection_services
+from luoshi.collection.models import CollectionRound, CollectionTemplate, Submission, SubmissionFile
 from luoshi.demands import services as demand_services
 from luoshi.demands.models import Category as DemandCategory
 from luoshi.demands.models import Demand, DemandChannel, DemandExtension
@@ -42,13 +47,17 @@ from luoshi.jobs.models import Job, JobStatus
 from luoshi.jobs.runner import create_job
 from luoshi.livelihood import services as livelihood_services
 from luoshi.livelihood.models import LivelihoodProject, ProjectEvidence, ProjectMilestone, ProjectProposal, ProjectTask
+from luoshi.notices import delivery as notice_delivery
 from luoshi.notices import services as notice_services
-from luoshi.notices.models import NoticeKind, Notification
+from luoshi.notices.models import Delivery, GroupKind, NoticeKind, Notification, UnitChannel
 from luoshi.orgs import services as org_services
 from luoshi.orgs.jobs import IMPORT_KIND
 from luoshi.orgs.models import Unit
 from luoshi.problems import services as problem_services
 from luoshi.problems.models import Evidence, ExtensionRequest, Measure, Problem, ProblemClass
+from luoshi.rankings import periods as ranking_periods
+from luoshi.rankings import services as ranking_services
+from luoshi.rankings.models import Ranking, RankingScheme
 from luoshi.reports import services as report_services
 from luoshi.reports.models import ClaimRule, Figure, Report
 from luoshi.tasks import services as task_services
@@ -79,6 +88,8 @@ HIDDEN_CAMPAIGN = "东城秘密专项整治"
 HIDDEN_ASPECT = "秘密方面甲"
 HIDDEN_JOB = "秘密导入任务甲"
 HIDDEN_NOTICE = "秘密消息甲"
+HIDDEN_COLLECTION = ("秘密报送模板甲", "秘密报送做法甲", "mimi-collection.png")  # 定期报送
+HIDDEN_RANKING = "秘密排名方案甲"
 HIDDEN_URGE = "秘密催办甲"
 HIDDEN_ACCOUNT = ("mimi_a", "秘密账号甲")
 HIDDEN_FILE = "mimi-evidence.png"
@@ -240,6 +251,22 @@ class Seed:
             role, unit, display = EXTRA_USERS[name]
             self.world.users[name] = make_user(name, role, getattr(self.world, unit), display)
         return self.world.users[name]
+
+    # 消息渠道 (luoshi/notices): district A's hidden unit's group robot, and an urge's e-mail to 东城领导 in the log.
+    @cached_property
+    def unit_channel(self) -> UnitChannel:
+        return notice_services.save_unit_channel(
+            self.world.office_a, unit=self.unit, kind=GroupKind.WECOM, webhook_url="https://qyapi.example/send?key=k"
+        )
+
+    @cached_property
+    def notice_delivery(self) -> Delivery:
+        leader = self.world.leader_a
+        leader.email = "dongcheng-leader@example.com"
+        leader.save(update_fields=["email"])
+        with override_settings(LUOSHI_NOTICE_EMAIL=True):
+            [urged] = notice_services.notify([leader], kind=NoticeKind.URGED, title="东城催办")
+            return notice_delivery.plan([urged.pk])[0]
 
     @cached_property
     def unit(self) -> Unit:
@@ -507,11 +534,70 @@ class Seed:
         task = self.task_working.task
         return task_services.add_milestone(self.world.office_a, task, name=HIDDEN_TASK_TEXTS[2], due_on=task.due_on)
 
+    # 月度分析报告 (luoshi/analysis): a report of district A's own campaign, its document stored.
+    @cached_property
+    def monthly_report(self) -> MonthlySnapshot:
+        return analysis_services.generate_report(self.world.office_a, self.campaign, dt.date(2026, 4, 1))
+
     # 催办: a 督办 of district A's street problem, which its liaison acknowledges.
     @cached_property
     def urge(self) -> Urge:
         made = urging_services.urge(self.world.office_a, [self.waiting], message=HIDDEN_URGE, level=UrgeLevel.SUPERVISE)
         return made[0]
+
+    # 晾晒排名 (luoshi/rankings): district A's office ranks its streets in district A's own campaign.
+    @cached_property
+    def ranking_scheme(self) -> RankingScheme:
+        w = self.world
+        return ranking_services.create_scheme(
+            w.office_a, campaign=self.campaign, name=HIDDEN_RANKING, unit=w.district_a, weights={"closure_rate": 100}
+        )
+
+    @cached_property
+    def ranking(self) -> Ranking:
+        period = ranking_periods.month(2026, 4)
+        return ranking_services.publish(self.world.office_a, self.ranking_scheme, period=period)
+
+    # 定期报送 (luoshi/collection): district A's office collects from its streets in the city's campaign; 东城街道
+    # submitted its values with a file.
+    @cached_property
+    def collection_template(self) -> CollectionTemplate:
+        w = self.world
+        fields: list[dict[str, Any]] = [
+            {"key": "found", "label": "本周新排查问题数", "kind": "integer", "required": True},
+            {"key": "practice", "label": "主要做法", "kind": "text", "required": True},
+            {"key": "proof", "label": "佐证", "kind": "file"},
+        ]
+        return collection_services.create_template(
+            w.office_a,
+            campaign=w.campaign,
+            unit=w.district_a,
+            name=HIDDEN_COLLECTION[0],
+            fields=fields,
+            target_kind=w.street_a.kind,
+        )
+
+    @cached_property
+    def collection_round(self) -> CollectionRound:
+        return collection_services.open_round(
+            self.world.office_a,
+            self.collection_template,
+            period_label="2026年第14周",
+            period_start=dt.date(2026, 3, 30),
+            period_end=dt.date(2026, 4, 5),
+            deadline=dt.date(2099, 4, 6),
+        )
+
+    @cached_property
+    def collection_submission(self) -> Submission:
+        item = Submission.objects.get(round=self.collection_round, unit=self.world.street_a)
+        values = {"found": 3, "practice": HIDDEN_COLLECTION[1]}
+        files = {"proof": [png(HIDDEN_COLLECTION[2])]}
+        return collection_services.submit(self.world.liaison_a, item, values=values, files=files)
+
+    @cached_property
+    def collection_file(self) -> SubmissionFile:
+        return SubmissionFile.objects.get(submission=self.collection_submission)
 
     def everything(self) -> Seed:
         """Make every object at once, for the pages that list them."""
@@ -535,7 +621,10 @@ class Seed:
         items = (self.task_waiting, self.task_working, self.task_finishing, self.task_done)
         texts += [*HIDDEN_TASKS, *HIDDEN_TASK_TEXTS, *(f"/tasks/{a.task_id}/" for a in items)]
         texts += [f"/tasks/assignments/{a.pk}/" for a in items]
+        texts += [HIDDEN_RANKING, f"/rankings/{self.ranking.pk}/", f"/rankings/schemes/{self.ranking_scheme.pk}/"]
         texts += [HIDDEN_URGE, f"/urging/{self.urge.pk}/"]
+        texts += [*HIDDEN_COLLECTION, f"/collection/rounds/{self.collection_round.pk}/"]
+        texts += [f"/collection/submissions/{self.collection_submission.pk}/"]
         return texts
 
     def ids(self) -> SeedIds:
@@ -552,6 +641,9 @@ EVERYTHING += ("lh_project", "lh_milestone", "lh_task", "lh_evidence", "lh_propo
 EVERYTHING += ("task_waiting", "task_working", "task_finishing", "task_done", "task_evidence", "task_extension")
 EVERYTHING += ("task_milestone",)
 EVERYTHING += ("notice",)
+EVERYTHING += ("collection_template", "collection_round", "collection_submission", "collection_file")  # 定期报送
+EVERYTHING += ("unit_channel", "notice_delivery")
+EVERYTHING += ("ranking_scheme", "ranking")  # 晾晒排名
 EVERYTHING += ("urge",)
 
 
@@ -713,7 +805,36 @@ TASK_PAGES |= {"pass_down": ("task_working", "liaison_a"), "request_extension": 
 TASK_PAGES |= {"accept": ("task_finishing", "office_a"), "send_back": ("task_finishing", "office_a")}
 TASK_PAGES |= {"revoke": ("task_working", "office_a"), "reopen": ("task_done", "office_a")}
 
+
+def _collection(attr: str, insider: str) -> ObjectBuilder:
+    return lambda s: ObjectCase({"pk": getattr(s, attr).pk}, insider, data={"message": "越权催办"})
+
+
+COLLECTION_PAGES = {
+    "template": ("collection_template", "liaison_a"),
+    "series_export": ("collection_template", "office_a"),
+    "template_revise": ("collection_template", "office_a"),
+    "round_open": ("collection_template", "office_a"),
+    "round": ("collection_round", "liaison_a"),
+    "round_urge": ("collection_round", "office_a"),
+    "round_export": ("collection_round", "office_a"),
+    "round_import": ("collection_round", "liaison_a"),
+    "round_fill_template": ("collection_round", "liaison_a"),
+    "submission": ("collection_submission", "liaison_a"),
+    "file": ("collection_file", "liaison_a"),
+    "accept": ("collection_submission", "office_a"),
+    "return": ("collection_submission", "office_a"),
+}
+
 PAGE_OBJECTS: dict[str, ObjectBuilder] = {
+    # 定期报送: district A's template, round, 东城街道's submitted values and file; forms for its office or liaison.
+    **{f"collection:{n}": _collection(a, u) for n, (a, u) in COLLECTION_PAGES.items()},
+    # 晾晒排名: district A's scheme and published ranking; drafts, schemes' forms and publishing for its office.
+    "rankings:detail": lambda s: ObjectCase({"pk": s.ranking.pk}, "liaison_a"),
+    "rankings:export": lambda s: ObjectCase({"pk": s.ranking.pk}, "office_a"),
+    "rankings:scheme_edit": lambda s: ObjectCase({"pk": s.ranking_scheme.pk}, "office_a"),
+    "rankings:preview": lambda s: ObjectCase({"pk": s.ranking_scheme.pk}, "office_a"),
+    "rankings:publish": lambda s: ObjectCase({"pk": s.ranking_scheme.pk}, "office_a", data={"period": "2026-05"}),
     # 催办督办
     "urging:detail": lambda s: ObjectCase({"pk": s.urge.pk}, "liaison_a"),
     "urging:acknowledge": lambda s: ObjectCase({"pk": s.urge.pk}, "liaison_a", data={"reply": "越权签收"}),
@@ -738,10 +859,16 @@ PAGE_OBJECTS: dict[str, ObjectBuilder] = {
     "campaigns:item_update": _item("channels"),
     "campaigns:item_move": _item("channels"),
     "campaigns:item_delete": _item("channels"),
+    # 月度分析报告 (luoshi/analysis): district A's campaign and its report; readers of the campaign's unit only.
+    "analysis:campaign": lambda s: ObjectCase({"pk": s.campaign.pk}, "liaison_a"),
+    "analysis:generate": lambda s: ObjectCase({"pk": s.campaign.pk}, "office_a", data={"month": "2026-04"}),
+    "analysis:download": lambda s: ObjectCase({"pk": s.monthly_report.pk}, "liaison_a"),
     "jobs:detail": _job(),
     "jobs:status": _job(),
     # 消息提醒: per user, not per district. Everyone else, even a colleague of the same district, gets 404.
     "notices:open": lambda s: ObjectCase({"pk": s.notice.pk}, "office_a", outsiders=NOTICE_OUTSIDERS),
+    # 单位群机器人 (luoshi/notices): the office over the unit edits its robot; anyone else gets 404.
+    "notices:unit_channel_edit": lambda s: ObjectCase({"pk": s.unit_channel.pk}, "office_a"),
     "jobs:download": lambda s: ObjectCase({"pk": s.export_job.pk}, "office_a", outsiders=(*DISTRICT_B, "office_city")),
     "orgs:detail": _unit("liaison_a"),
     "orgs:children": _unit("liaison_a"),
@@ -819,6 +946,15 @@ RATE_LIST_QUERIES = ("", "kind=companies", "unit={unit}&kind=projects", "unit={s
 LH_HOSTILE = "q=秘密&unit={unit}&campaign={city_campaign}"
 
 PAGE_LISTS: dict[str, ListCase] = {
+    # 定期报送: district A's rounds lie in the city's campaign, which district B takes part in.
+    "collection:rounds": ListCase("liaison_a", DISTRICT_B, ("", "campaign={city_campaign}")),
+    "collection:templates": ListCase("liaison_a", DISTRICT_B, ("", "campaign={city_campaign}")),
+    "collection:template_new": ListCase("office_a", DISTRICT_B, ("", "campaign={city_campaign}")),
+    "collection:mine": ListCase("liaison_a", DISTRICT_B, ("state=submitted", "todo=to_review", "unit={unit}")),
+    # 晾晒排名: the published rankings and the schemes of a campaign; district A's campaign is not district B's.
+    "rankings:list": ListCase("liaison_a", DISTRICT_B, ("campaign={campaign}", "", "campaign={city_campaign}")),
+    "rankings:schemes": ListCase("liaison_a", DISTRICT_B, ("campaign={campaign}", "", "campaign={city_campaign}")),
+    "rankings:scheme_new": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "campaign={city_campaign}")),
     # 催办督办 and 到期提醒
     "urging:list": ListCase("liaison_a", DISTRICT_B, ("", "show=all", "show=all&level=supervise")),
     "urging:new": ListCase("office_a", DISTRICT_B, ("type=problems.problem&ids={problem}",)),
@@ -839,6 +975,10 @@ PAGE_LISTS: dict[str, ListCase] = {
     "jobs:list": ListCase("office_a", (*DISTRICT_B, "office_city")),
     "notices:inbox": ListCase("office_a", NOTICE_OUTSIDERS, ("", "show=all", "show=all&kind=other")),
     "notices:read_all": ListCase(None, NOTICE_OUTSIDERS),
+    # 消息设置 is the caller's own; 单位群机器人 and 送达记录 list the office's subtree (luoshi/notices).
+    "notices:preferences": ListCase(None, NOTICE_OUTSIDERS),
+    "notices:unit_channels": ListCase("office_a"),
+    "notices:deliveries": ListCase("office_a", DISTRICT_B, ("", "channel=email&status=queued", "status=sent")),
     "orgs:tree": ListCase("office_a", DISTRICT_B, ("", "q=秘密", "q=S001")),
     "orgs:kinds": ListCase(None),
     "orgs:import": ListCase("office_a"),
@@ -907,12 +1047,31 @@ def _demand_api(attr: str, insider: str, **data: Any) -> ObjectBuilder:
 
 
 API_OBJECTS: dict[str, ObjectBuilder] = {
+    # 定期报送
+    "collection-template-detail": lambda s: ObjectCase({"pk": s.collection_template.pk}, "liaison_a"),
+    "collection-template-new-version": lambda s: ObjectCase(
+        {"pk": s.collection_round.template_id},
+        "office_a",
+        data={"name": "越权改版", "fields": [{"key": "a", "label": "甲", "kind": "text"}]},
+    ),
+    "collection-round-detail": lambda s: ObjectCase({"pk": s.collection_round.pk}, "liaison_a"),
+    "collection-submission-detail": lambda s: ObjectCase({"pk": s.collection_submission.pk}, "liaison_a"),
+    "collection-submission-actions": lambda s: ObjectCase(
+        {"pk": s.collection_submission.pk, "name": "return"}, "office_a", data={"reason": "越权退回"}
+    ),
+    # 晾晒排名
+    "ranking-detail": lambda s: ObjectCase({"pk": s.ranking.pk}, "liaison_a"),
+    "ranking-scheme-detail": lambda s: ObjectCase({"pk": s.ranking_scheme.pk}, "liaison_a"),
     # 催办督办: the urges, and the urge action of each tracked item
     "urge-detail": lambda s: ObjectCase({"pk": s.urge.pk}, "liaison_a"),
     "urge-acknowledge": lambda s: ObjectCase({"pk": s.urge.pk}, "liaison_a", data={"reply": "越权签收"}),
     "problem-urge": lambda s: ObjectCase({"pk": s.working.pk}, "office_a", data={"message": "越权催办"}),
     "demand-urge": _demand_api("demand_signed", "office_a", message="越权催办"),
     "task-assignment-urge": lambda s: ObjectCase({"pk": s.task_working.pk}, "office_a", data={"message": "越权催办"}),
+    "collection-submission-urge": lambda s: ObjectCase(
+        {"pk": s.collection_submission.pk}, "office_a", data={"message": "越权催办"}
+    ),
+    "livelihood-project-urge": lambda s: ObjectCase({"pk": s.lh_project.pk}, "office_a", data={"message": "越权催办"}),
     "notification-read": lambda s: ObjectCase({"pk": s.notice.pk}, "office_a", outsiders=NOTICE_OUTSIDERS),
     "unit-detail": lambda s: ObjectCase({"pk": s.unit.pk}, "liaison_a"),
     "campaign-detail": lambda s: ObjectCase({"pk": s.campaign.pk}, "liaison_a"),
@@ -1020,6 +1179,40 @@ def _problem_filters(s: Seed) -> dict[str, int]:
 
 
 API_LISTS: dict[str, ApiListCase] = {
+    # 定期报送
+    "collection-template-list": ApiListCase(
+        lambda s: {s.collection_template.pk},
+        "office_a",
+        data=lambda s: {
+            "campaign": s.world.campaign.pk,
+            "unit": s.world.district_a.pk,
+            "name": "越权模板",
+            "fields": [{"key": "a", "label": "甲", "kind": "text"}],
+        },
+        refs=("unit",),
+        filters=lambda s: {"campaign": s.world.campaign.pk, "family": s.collection_template.pk},
+    ),
+    "collection-round-list": ApiListCase(
+        lambda s: {s.collection_round.pk},
+        "office_a",
+        data=lambda s: {"template": s.collection_round.template_id},
+        refs=("template",),
+        filters=lambda s: {"template": s.collection_template.pk, "family": s.collection_template.pk},
+    ),
+    "collection-submission-list": ApiListCase(
+        lambda s: {s.collection_submission.pk},
+        "liaison_a",
+        filters=lambda s: {"round": s.collection_round.pk, "unit": s.world.district_a.pk, "todo": 0},
+    ),
+    # 晾晒排名
+    "ranking-list": ApiListCase(
+        lambda s: {s.ranking.pk},
+        "liaison_a",
+        filters=lambda s: {"campaign": s.campaign.pk, "scheme": s.ranking_scheme.pk},
+    ),
+    "ranking-scheme-list": ApiListCase(
+        lambda s: {s.ranking_scheme.pk}, "liaison_a", filters=lambda s: {"campaign": s.campaign.pk}
+    ),
     "urge-list": ApiListCase(
         rows=lambda s: {s.urge.pk},
         insider="office_a",
@@ -1113,6 +1306,8 @@ EXEMPT: dict[str, str] = {
     "api-root": "the routers' index of endpoint addresses; no data",
     "notification-read-all": "POST only: marks the caller's own notifications read, shows nothing; that it never "
     "touches another user's is tested in luoshi/notices/tests/test_api.py",
+    "notification-preferences": "the caller's own channel preferences (GET/PUT), no ids; that it never shows or "
+    "changes another user's is tested in luoshi/notices/tests/test_channel_pages.py",
     # The citizens' side (群众端) and Open311: no login by design; the tracking code is the key to a ticket.
     "public:home": "public landing page for citizens; shows no data",
     "public:file": "public filing form; creates a ticket at the intake unit, reads nothing",
@@ -1155,6 +1350,8 @@ OWN_NAMES = frozenset(
         "notification-list",
         "notification-read",
         "notification-read-all",
+        "notices:preferences",
+        "notification-preferences",
     }
 )
 
