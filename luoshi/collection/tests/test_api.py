@@ -122,3 +122,22 @@ def test_the_collection_api_is_in_the_openapi_schema_without_warnings() -> None:
     assert not GENERATOR_STATS, "drf-spectacular reported warnings or errors"
     actions = schema["paths"]["/api/v1/collection-submissions/{id}/actions/{name}/"]["post"]
     assert {"200", "400", "403", "404", "409"} <= set(actions["responses"])
+
+
+def test_a_nul_character_anywhere_in_the_input_is_a_400(world: World) -> None:
+    body = {
+        "campaign": world.campaign.pk,
+        "unit": world.district_a.pk,
+        "name": "每周工作调度表",
+        "cycle": "weekly",
+        "target_kind": "st\x00reet",
+        "fields": FIELDS,
+        "rules": RULES,
+    }
+    refused = api(world.office_a).post("/api/v1/collection-templates/", body, format="json")
+    assert refused.status_code == 400
+    assert "NUL" in str(refused.json())
+    assert not CollectionTemplate.objects.exists()
+    item = submission(world)
+    assert act(world.liaison_a, item, "save", values={"practice": "入户\x00走访"}).status_code == 400
+    assert fresh(item).values == item.values
