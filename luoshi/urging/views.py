@@ -79,7 +79,7 @@ def urge_list(request: HttpRequest) -> HttpResponse:
     if level:
         rows = rows.filter(level=level)
     label, item = request.GET.get("type", ""), parse_id(request.GET.get("id", ""))
-    if label and item is not None:
+    if spec_for(label) is not None and item is not None:
         rows = rows.filter(object_type=label, object_id=item)
     page = Paginator(rows.select_related("unit", "created_by"), ("-id",), PER_PAGE).page(request.GET)
     context = {"page": page, "show": show, "shows": SHOW, "level": level, "levels": UrgeLevel.choices}

@@ -165,6 +165,7 @@ def test_pages_refuse_and_hide(world, client):
     assert client.get(reverse("urging:new") + "?type=problems.problem&ids=abc").status_code == 404
     assert client.get(reverse("urging:new") + "?type=auth.user&ids=1").status_code == 404
     assert client.get(reverse("urging:list") + "?show=all&level=x&type=problems.problem&id=9e99").status_code == 200
+    assert client.get(reverse("urging:list") + "?show=all&type=%00&id=1").status_code == 200
     assert client.get(reverse("urging:supervised")).status_code == 200
 
 
