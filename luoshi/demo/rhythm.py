@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from luoshi.access.models import RoleAssignment
-from luoshi.access.roles import ROLE_PERMS, Perm
+from luoshi.access.roles import Perm, roles_with
 from luoshi.demo.accounts import DEMO_PREFIX
 from luoshi.notices import services as notices
 from luoshi.notices.models import NoticeKind, Notification
@@ -58,7 +58,7 @@ def build_rhythm(office: Any, campaign: Any, rng: random.Random, today: dt.date)
 
 
 def _answering(urge: Urge) -> Any:
-    roles = [role for role, perms in ROLE_PERMS.items() if Perm.ACKNOWLEDGE_URGE in perms]
+    roles = roles_with(Perm.ACKNOWLEDGE_URGE)
     found = RoleAssignment.objects.filter(unit_id=urge.unit_id, role__in=roles).select_related("user").first()
     return found.user if found else None
 

@@ -13,7 +13,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from luoshi.access import scope
 from luoshi.access.models import RoleAssignment
@@ -33,17 +32,6 @@ OVERDUE_HORIZON = 730  # days: work overdue longer than two years is not reminde
 RULE_FIELDS = ("enabled", "days_before", "on_due_day", "overdue_every", "escalate_after")
 
 DUE_SOON, DUE_TODAY, OVERDUE, ESCALATE = "due_soon", "due_today", "overdue", "escalate"
-KIND_LABELS = {
-    DUE_SOON: _lazy("即将到期"),
-    DUE_TODAY: _lazy("今天到期"),
-    OVERDUE: _lazy("逾期"),
-    ESCALATE: _lazy("升级"),
-}
-
-
-def labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
-    """A sweep's counts with their names, in the ladder's order."""
-    return [(str(label), counts.get(kind, 0)) for kind, label in KIND_LABELS.items()]
 
 
 def rule_for(campaign: Campaign | None) -> ReminderRule:

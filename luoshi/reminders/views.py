@@ -18,7 +18,6 @@ from luoshi.core.errors import NotAllowed
 from luoshi.core.forms import submitted
 from luoshi.reminders import services
 from luoshi.reminders.forms import RuleForm
-from luoshi.reminders.models import SweepRun
 
 
 @login_required
@@ -42,6 +41,5 @@ def rule_page(request: HttpRequest) -> HttpResponse:
         return redirect(f"{request.path}?campaign={campaign.pk}")
     context = {"campaigns": campaigns, "campaign": campaign, "form": form, "can_edit": can_edit}
     if can_edit:
-        runs = [(run.day, services.labelled(run.counts)) for run in SweepRun.objects.all()[:7]]
-        context.update(preview=services.preview(campaign), runs=runs)
+        context["preview"] = services.preview(campaign)
     return render(request, "reminders/rule.html", context, status=status)
