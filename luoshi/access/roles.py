@@ -49,6 +49,12 @@ class Perm(models.TextChoices):
     MANAGE_COLLECTION = "manage_collection", _("管理定期报送")
     SUBMIT_COLLECTION = "submit_collection", _("填报定期报送")
     PUBLISH_RANKING = "publish_ranking", _("发布晾晒排名")
+    MANAGE_SUPERVISION = "manage_supervision", _("管理督导组、印发督导报告")
+    SUPERVISE = "supervise", _("督导走访、记录督导发现")
+    ACKNOWLEDGE_SUPERVISION = "acknowledge_supervision", _("签收督导报告")
+    MANAGE_RESEARCH = "manage_research", _("管理调研课题、审核调研方案")
+    PLAN_RESEARCH = "plan_research", _("制定和开展调研")
+    FILE_VISIT = "file_visit", _("走访报备")
     MANAGE_USERS = "manage_users", _("管理账号")
     READ_AUDIT = "read_audit", _("查阅审计日志")
 
@@ -75,6 +81,9 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.URGE,
             Perm.MANAGE_COLLECTION,
             Perm.PUBLISH_RANKING,
+            Perm.MANAGE_SUPERVISION,
+            Perm.MANAGE_RESEARCH,
+            Perm.FILE_VISIT,
         }
     ),
     Role.LIAISON: frozenset(
@@ -92,6 +101,9 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.PROPOSE_PROJECT,
             Perm.ACKNOWLEDGE_URGE,
             Perm.SUBMIT_COLLECTION,
+            Perm.ACKNOWLEDGE_SUPERVISION,
+            Perm.PLAN_RESEARCH,
+            Perm.FILE_VISIT,
         }
     ),
     Role.LEADER: frozenset(
@@ -105,9 +117,12 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.REQUEST_CLOSURE,
             Perm.REQUEST_EXTENSION,
             Perm.ACKNOWLEDGE_URGE,
+            Perm.ACKNOWLEDGE_SUPERVISION,
+            Perm.PLAN_RESEARCH,
+            Perm.FILE_VISIT,
         }
     ),
-    Role.SUPERVISOR: frozenset({Perm.VIEW, Perm.FILE_PROBLEM}),
+    Role.SUPERVISOR: frozenset({Perm.VIEW, Perm.FILE_PROBLEM, Perm.SUPERVISE, Perm.FILE_VISIT}),
     Role.DISPATCHER: frozenset(
         {
             Perm.VIEW_DEMANDS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -15,6 +16,7 @@ from luoshi.core.errors import NotAllowed
 from luoshi.core.paths import depth, is_within, subtree_q
 
 _CACHE_ATTR = "_luoshi_assignments"
+_PROVIDERS: list[Callable[[Any], Iterable[tuple[str, str]]]] = []
 
 
 class HasOrgPath(Protocol):
@@ -30,8 +32,17 @@ def assignments(user: Any) -> list[tuple[str, str]]:
         from luoshi.access.models import RoleAssignment
 
         cached = list(RoleAssignment.objects.filter(user=user).values_list("role", "unit__path"))
+        for provider in _PROVIDERS:
+            cached.extend(provider(user))
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def register_provider(provider: Callable[[Any], Iterable[tuple[str, str]]]) -> None:
+    """Adds a source of (role, unit path) pairs beyond role assignments, such as a supervision group's
+    current assignments (scope by assignment); a higher app registers it in its ``ready()``."""
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
 
 
 def forget(user: Any) -> None:

@@ -102,6 +102,7 @@ class Measure(TimeStamped, Scoped):
 
     problem = models.ForeignKey(Problem, verbose_name=_("问题"), on_delete=models.CASCADE, related_name="measures")
     text = models.TextField(_("措施内容"))
+    is_innovation = models.BooleanField(_("创新举措"), default=False)
     owner_unit = models.ForeignKey("orgs.Unit", verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(
         USER, verbose_name=_("牵头领导"), null=True, blank=True, on_delete=models.PROTECT, related_name="measures"

@@ -75,6 +75,7 @@ class Task(TimeStamped, Scoped):
     )
     level = models.PositiveSmallIntegerField(_("层级"), default=1)
     title = models.CharField(_("任务名称"), max_length=200)
+    is_innovation = models.BooleanField(_("创新举措"), default=False)
     source = models.ForeignKey(TaskSource, verbose_name=_("任务来源"), on_delete=models.PROTECT, related_name="tasks")
     description = models.TextField(_("任务描述"), blank=True)
     leader = models.ForeignKey(

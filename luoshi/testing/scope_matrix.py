@@ -599,6 +599,11 @@ class Seed:
     def collection_file(self) -> SubmissionFile:
         return SubmissionFile.objects.get(submission=self.collection_submission)
 
+    # [scope:visits]
+    # [scope:supervision]
+    # [scope:research]
+    # [scope:fourlists]
+
     def everything(self) -> Seed:
         """Make every object at once, for the pages that list them."""
         for name in EVERYTHING:
@@ -625,6 +630,10 @@ class Seed:
         texts += [HIDDEN_URGE, f"/urging/{self.urge.pk}/"]
         texts += [*HIDDEN_COLLECTION, f"/collection/rounds/{self.collection_round.pk}/"]
         texts += [f"/collection/submissions/{self.collection_submission.pk}/"]
+        # [scope:visits]
+        # [scope:supervision]
+        # [scope:research]
+        # [scope:fourlists]
         return texts
 
     def ids(self) -> SeedIds:
@@ -645,6 +654,10 @@ EVERYTHING += ("collection_template", "collection_round", "collection_submission
 EVERYTHING += ("unit_channel", "notice_delivery")
 EVERYTHING += ("ranking_scheme", "ranking")  # 晾晒排名
 EVERYTHING += ("urge",)
+# [scope:visits]
+# [scope:supervision]
+# [scope:research]
+# [scope:fourlists]
 
 
 class SeedIds(Mapping[str, int]):
@@ -827,6 +840,10 @@ COLLECTION_PAGES = {
 }
 
 PAGE_OBJECTS: dict[str, ObjectBuilder] = {
+    # [scope:visits]
+    # [scope:supervision]
+    # [scope:research]
+    # [scope:fourlists]
     # 定期报送: district A's template, round, 东城街道's submitted values and file; forms for its office or liaison.
     **{f"collection:{n}": _collection(a, u) for n, (a, u) in COLLECTION_PAGES.items()},
     # 晾晒排名: district A's scheme and published ranking; drafts, schemes' forms and publishing for its office.
@@ -946,6 +963,10 @@ RATE_LIST_QUERIES = ("", "kind=companies", "unit={unit}&kind=projects", "unit={s
 LH_HOSTILE = "q=秘密&unit={unit}&campaign={city_campaign}"
 
 PAGE_LISTS: dict[str, ListCase] = {
+    # [scope:visits]
+    # [scope:supervision]
+    # [scope:research]
+    # [scope:fourlists]
     # 定期报送: district A's rounds lie in the city's campaign, which district B takes part in.
     "collection:rounds": ListCase("liaison_a", DISTRICT_B, ("", "campaign={city_campaign}")),
     "collection:templates": ListCase("liaison_a", DISTRICT_B, ("", "campaign={city_campaign}")),
@@ -1047,6 +1068,10 @@ def _demand_api(attr: str, insider: str, **data: Any) -> ObjectBuilder:
 
 
 API_OBJECTS: dict[str, ObjectBuilder] = {
+    # [scope:visits]
+    # [scope:supervision]
+    # [scope:research]
+    # [scope:fourlists]
     # 定期报送
     "collection-template-detail": lambda s: ObjectCase({"pk": s.collection_template.pk}, "liaison_a"),
     "collection-template-new-version": lambda s: ObjectCase(
@@ -1179,6 +1204,10 @@ def _problem_filters(s: Seed) -> dict[str, int]:
 
 
 API_LISTS: dict[str, ApiListCase] = {
+    # [scope:visits]
+    # [scope:supervision]
+    # [scope:research]
+    # [scope:fourlists]
     # 定期报送
     "collection-template-list": ApiListCase(
         lambda s: {s.collection_template.pk},
@@ -1295,6 +1324,10 @@ API_LISTS: dict[str, ApiListCase] = {
 
 # Routes with no scope case, each with the reason.
 EXEMPT: dict[str, str] = {
+    # [scope:visits]
+    # [scope:supervision]
+    # [scope:research]
+    # [scope:fourlists]
     "accounts:login": "the public login page; shows no data",
     "accounts:logout": "ends the caller's own session (POST); shows no data",
     "healthz": "liveness probe answering a plain 'ok'",
