@@ -167,6 +167,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The visit calendar's covering indexes (INCLUDE) serve PostgreSQL; SQLite keeps them as plain indexes.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["luoshi.accounts.backends.LockoutModelBackend"]
 LOGIN_URL = "accounts:login"

@@ -25,3 +25,7 @@ class RuleKind(models.TextChoices):
 class RuleAction(models.TextChoices):
     WARN = "warn", pgettext_lazy("visit rule", "提醒")
     BLOCK = "block", pgettext_lazy("visit rule", "禁止")
+
+
+# The four kinds of a visit (听 hear a report, 看 look at the site, 查 check the ledgers, 访 talk to people) by field.
+KIND_LABELS = (("hears", _("听")), ("looks", _("看")), ("checks", _("查")), ("talks", _("访")))

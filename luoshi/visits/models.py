@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.scope import ScopedQuerySet
 from luoshi.core.models import Scoped, TimeStamped
-from luoshi.visits.choices import RuleAction, RuleKind, VisitState
+from luoshi.visits.choices import KIND_LABELS, RuleAction, RuleKind, VisitState
 
 USER = settings.AUTH_USER_MODEL
 
@@ -77,7 +77,19 @@ class Visit(TimeStamped, Scoped):
             models.Index(fields=["org_path", "date"]),
             models.Index(fields=["campaign", "date"]),
             models.Index(fields=["organiser_key", "date"]),
+            # the heat of a subtree and the never-visited list read these alone (index-only scans on PostgreSQL)
+            models.Index(
+                fields=["campaign", "org_path"],
+                include=["state", "date", "organiser_key", "organiser"],
+                name="visits_campaign_path_cover",
+            ),
+            models.Index(fields=["unit", "campaign"], include=["state"], name="visits_unit_campaign"),
         ]
 
     def __str__(self) -> str:
         return f"{self.organiser} → {self.unit} {self.date}"
+
+    @property
+    def kinds_display(self) -> str:
+        """The visit's kinds as 听/看/查 in the current language."""
+        return "/".join(str(label) for name, label in KIND_LABELS if getattr(self, name))

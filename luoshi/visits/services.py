@@ -15,13 +15,17 @@ from luoshi.audit.services import record_change, snapshot
 from luoshi.campaigns.models import Campaign
 from luoshi.core.errors import RuleViolation
 from luoshi.orgs.models import Unit
-from luoshi.visits.choices import VisitState
-from luoshi.visits.models import Visit
-from luoshi.visits.rules import RuleHit, check_visit
+from luoshi.visits.choices import RuleAction, RuleKind, VisitState
+from luoshi.visits.models import Visit, VisitRule
+from luoshi.visits.rules import RuleHit, check_visit, rules_for
 
 KINDS = ("hears", "looks", "checks", "talks")
 MAX_HEADCOUNT = 999
 MAX_REASON = 1000
+MAX_LIMIT = 9999
+MAX_WINDOW = 3660
+WINDOWED = (RuleKind.UNIT_WINDOW, RuleKind.UNIT_YEAR)
+RULE_FIELDS = ("limit", "window_days", "action", "enabled")
 
 
 class VisitRefused(RuleViolation):
@@ -121,3 +125,69 @@ def mark_recorded(actor: Any, visit: Visit) -> Visit:
         visit.save(update_fields=["state", "updated_at"])
         record_change(actor, visit, before, detail=_("已走访"))
     return visit
+
+
+def preview_visit(
+    actor: Any, *, campaign: Campaign, unit: Unit, date: dt.date, headcount: int, organiser_key: str = ""
+) -> list[RuleHit]:
+    """试报备 (a dry run): the rules a visit would trip, for whoever may file visits to the unit; nothing is written."""
+    scope.require(actor, Perm.FILE_VISIT, unit.path, _("您无权报备走访该单位。"))
+    if not 1 <= headcount <= MAX_HEADCOUNT:
+        raise RuleViolation(_("走访人数应在 1 到 {most} 之间。").format(most=MAX_HEADCOUNT), code="headcount")
+    if not campaign.starts_on <= date <= campaign.ends_on:
+        raise RuleViolation(_("走访日期应在活动期间内。"), code="date")
+    return check_visit(campaign, unit, date, headcount, organiser_key)
+
+
+def _clean_rule(rule: VisitRule, row: dict[str, Any]) -> dict[str, Any]:
+    """The rule's fields as ``row`` sets them; what it leaves out keeps its current value."""
+    unknown = set(row) - {*RULE_FIELDS, "kind"}
+    if unknown:
+        raise RuleViolation(_("未知的规则项：{names}").format(names="、".join(sorted(unknown))), code="rules")
+    label, kind = RuleKind(rule.kind).label, rule.kind
+    try:
+        limit = int(row.get("limit", rule.limit))
+        window = int(row.get("window_days", rule.window_days) or 0)
+    except (TypeError, ValueError):
+        raise RuleViolation(_("「{rule}」的限值和天数须为整数。").format(rule=label), code="rules") from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise RuleViolation(
+            _("「{rule}」的限值应在 1 到 {most} 之间。").format(rule=label, most=MAX_LIMIT), code="rules"
+        )
+    if kind in WINDOWED and not 1 <= window <= MAX_WINDOW:
+        raise RuleViolation(
+            _("「{rule}」的统计天数应在 1 到 {most} 之间。").format(rule=label, most=MAX_WINDOW), code="rules"
+        )
+    action = row.get("action", rule.action)
+    if action not in RuleAction.values:
+        raise RuleViolation(_("「{rule}」的处理方式无效。").format(rule=label), code="rules")
+    enabled = row.get("enabled", rule.enabled)
+    if not isinstance(enabled, bool):
+        raise RuleViolation(_("「{rule}」的启用项须为是或否。").format(rule=label), code="rules")
+    return {"limit": limit, "window_days": window if kind in WINDOWED else 0, "action": action, "enabled": enabled}
+
+
+def save_rules(actor: Any, campaign: Campaign, rows: Iterable[dict[str, Any]]) -> list[VisitRule]:
+    """The campaign office sets the pile-up rules (报备规则): per kind its limit, window, warn or block, enabled.
+    Kinds left out keep what they had; each changed rule is audited. Returns the campaign's four rules."""
+    scope.require(actor, Perm.MANAGE_CAMPAIGN, campaign.unit.path, _("只有活动办公室可以设置走访报备规则。"))
+    current = {rule.kind: rule for rule in rules_for(campaign)}
+    wanted: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        kind = row.get("kind")
+        if kind not in RuleKind.values:
+            raise RuleViolation(_("未知的规则：{kind}").format(kind=str(kind)[:40]), code="rules")
+        if kind in wanted:
+            raise RuleViolation(_("规则「{rule}」重复。").format(rule=RuleKind(kind).label), code="rules")
+        wanted[kind] = _clean_rule(current[kind], row)
+    with transaction.atomic():
+        for kind, fields in wanted.items():
+            rule = current[kind]
+            before = snapshot(rule) if rule.pk else None
+            if rule.pk and all(getattr(rule, name) == value for name, value in fields.items()):
+                continue
+            for name, value in fields.items():
+                setattr(rule, name, value)
+            rule.save()
+            record_change(actor, rule, before, detail=_("走访报备规则：{rule}").format(rule=rule.get_kind_display()))
+    return rules_for(campaign)
