@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -16,7 +16,7 @@ from luoshi.core.errors import NotAllowed
 from luoshi.core.paths import depth, is_within, subtree_q
 
 _CACHE_ATTR = "_luoshi_assignments"
-_PROVIDERS: list[Callable[[Any], Iterable[tuple[str, str]]]] = []
+_PROVIDERS: list[Callable[[Any], models.QuerySet[Any]]] = []
 
 
 class HasOrgPath(Protocol):
@@ -31,16 +31,17 @@ def assignments(user: Any) -> list[tuple[str, str]]:
     if cached is None:
         from luoshi.access.models import RoleAssignment
 
-        cached = list(RoleAssignment.objects.filter(user=user).values_list("role", "unit__path"))
-        for provider in _PROVIDERS:
-            cached.extend(provider(user))
+        held = RoleAssignment.objects.filter(user=user).values_list("role", "unit__path")
+        extra = [provider(user) for provider in _PROVIDERS]
+        cached = list(held.union(*extra, all=True) if extra else held)
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
 
-def register_provider(provider: Callable[[Any], Iterable[tuple[str, str]]]) -> None:
+def register_provider(provider: Callable[[Any], models.QuerySet[Any]]) -> None:
     """Adds a source of (role, unit path) pairs beyond role assignments, such as a supervision group's
-    current assignments (scope by assignment); a higher app registers it in its ``ready()``."""
+    current assignments (scope by assignment); a higher app registers it in its ``ready()``. The provider
+    gives an unordered ``values_list`` of the two columns, read in the same query as the role assignments."""
     if provider not in _PROVIDERS:
         _PROVIDERS.append(provider)
 

@@ -12,22 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from docx import Document
 from docx.document import Document as DocumentType
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from docx.table import Table
+from docx.shared import Cm
 
 from luoshi.analysis import charts
+from luoshi.core.word import add_table, fixed_bytes, new_document
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-AUTHOR = "落实平台"
-BODY_FONT, HEADING_FONT = "宋体", "黑体"
 DASH = "—"
 LOWEST = 3
 ONE_PLACE = Decimal("0.1")
@@ -99,33 +94,6 @@ def change_text(now: float | int | None, before: float | int | None, is_percent:
 # --- document pieces ------------------------------------------------------------------------------------
 
 
-def _fonts(document: DocumentType) -> None:
-    """Chinese fonts on the styles used (Word needs the east-Asian font named on each style)."""
-    for name, font, size in (("Normal", BODY_FONT, 11), ("Title", HEADING_FONT, 20)):
-        style = document.styles[name]
-        style.font.name = font
-        style.font.size = Pt(size)
-        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-    for level in (1, 2):
-        style = document.styles[f"Heading {level}"]
-        style.font.name = HEADING_FONT
-        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), HEADING_FONT)
-
-
-def _table(document: DocumentType, header: Sequence[str], rows: Iterable[Sequence[str]]) -> Table:
-    body = list(rows)
-    table = document.add_table(rows=1 + len(body), cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row, values in zip(table.rows[1:], body, strict=True):
-        for cell, text in zip(row.cells, values, strict=True):
-            cell.text = text
-    return table
-
-
 def _chart(document: DocumentType, png: bytes) -> None:
     document.add_picture(io.BytesIO(png), width=Cm(16))
 
@@ -162,7 +130,7 @@ def _problems(document: DocumentType, figures: Mapping[str, Any]) -> None:
         )
         for r in [*rows, {**total, "name": TOTAL}]
     ]
-    _table(document, PROBLEM_HEADER, lines)
+    add_table(document, PROBLEM_HEADER, lines)
 
 
 def _tasks(document: DocumentType, figures: Mapping[str, Any]) -> None:
@@ -182,7 +150,7 @@ def _tasks(document: DocumentType, figures: Mapping[str, Any]) -> None:
         (r["name"], num(r["total"]), num(r["done"]), num(r["overdue"]), pct(r["progress"]))
         for r in [*rows, {**total, "name": TOTAL}]
     ]
-    _table(document, TASK_HEADER, lines)
+    add_table(document, TASK_HEADER, lines)
     document.add_heading("（二）民生实事", level=2)
     whole = livelihood["total"]
     document.add_paragraph(
@@ -201,7 +169,7 @@ def _tasks(document: DocumentType, figures: Mapping[str, Any]) -> None:
         )
         for r in [*livelihood["rows"], {**whole, "name": TOTAL}]
     ]
-    _table(document, LIVELIHOOD_HEADER, places)
+    add_table(document, LIVELIHOOD_HEADER, places)
 
 
 def _demands(document: DocumentType, figures: Mapping[str, Any]) -> None:
@@ -232,7 +200,7 @@ def _demands(document: DocumentType, figures: Mapping[str, Any]) -> None:
         )
         for r in [*rows, {**total, "name": TOTAL, "rank": None, "status": ""}]
     ]
-    _table(document, DEMAND_HEADER, lines)
+    add_table(document, DEMAND_HEADER, lines)
     document.add_heading("红黑榜", level=2)
     for kind, label in LIST_KINDS:
         found = demands["lists"][kind]
@@ -263,7 +231,7 @@ def _collection(document: DocumentType, figures: Mapping[str, Any]) -> None:
         )
         for r in rounds
     ]
-    _table(document, COLLECTION_HEADER, lines)
+    add_table(document, COLLECTION_HEADER, lines)
 
 
 def lowest(rows: Sequence[Mapping[str, Any]], key: str) -> list[str]:
@@ -285,7 +253,7 @@ def _airing(document: DocumentType, figures: Mapping[str, Any]) -> None:
     for label, rows, key in measures:
         names = lowest(rows, key)
         lines.append((label, *names, *[DASH] * (LOWEST - len(names))))
-    _table(document, LOWEST_HEADER, lines)
+    add_table(document, LOWEST_HEADER, lines)
     ranking = figures.get("ranking")
     if not ranking:
         document.add_paragraph("截至快照时间尚无已发布的排名。")
@@ -296,7 +264,7 @@ def _airing(document: DocumentType, figures: Mapping[str, Any]) -> None:
         if rows:
             document.add_paragraph(label)
             lines = [(num(r["rank"]), r["unit"], num(r["score"]), STATUS_TEXT.get(r["band"], "")) for r in rows]
-            _table(document, RANKING_HEADER, lines)
+            add_table(document, RANKING_HEADER, lines)
 
 
 def _changes(document: DocumentType, figures: Mapping[str, Any]) -> None:
@@ -322,7 +290,7 @@ def _changes(document: DocumentType, figures: Mapping[str, Any]) -> None:
         lines.append(_demand_change(label, demands, key))
     lines.append(_demand_change("群众满意率", demands, "satisfaction"))
     lines.append(_demand_change("接诉即办综合得分", demands, "score"))
-    _table(document, CHANGE_HEADER, lines)
+    add_table(document, CHANGE_HEADER, lines)
 
 
 def _demand_change(label: str, demands: Mapping[str, Any], key: str) -> tuple[str, ...]:
@@ -335,31 +303,11 @@ def _demand_change(label: str, demands: Mapping[str, Any], key: str) -> tuple[st
 # --- the whole document ---------------------------------------------------------------------------------
 
 
-def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The package again with every entry dated ``when`` and fixed attributes, in the same order."""
-    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second // 2 * 2)
-    target = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o644 << 16
-            out.writestr(entry, source.read(info.filename))
-    return target.getvalue()
-
-
 def render(figures: Mapping[str, Any]) -> bytes:
     """The .docx of a snapshot's figures: the same figures give the same bytes."""
     taken = dt.datetime.fromisoformat(figures["taken_at"])
-    document = Document()
-    _fonts(document)
     title = title_of(figures)
-    properties = document.core_properties
-    utc = taken.astimezone(dt.UTC).replace(tzinfo=None)
-    properties.title, properties.author, properties.last_modified_by = title, AUTHOR, AUTHOR
-    properties.created, properties.modified, properties.revision = utc, utc, 1
-    properties.comments = ""
+    document = new_document(title, taken.astimezone(dt.UTC).replace(tzinfo=None), title_size=20)
     document.add_heading(title, level=0)
     campaign = figures["campaign"]
     document.add_paragraph(
@@ -372,6 +320,4 @@ def render(figures: Mapping[str, Any]) -> bytes:
     _collection(document, figures)
     _airing(document, figures)
     _changes(document, figures)
-    raw = io.BytesIO()
-    document.save(raw)
-    return _fixed_zip(raw.getvalue(), taken)
+    return fixed_bytes(document, taken)

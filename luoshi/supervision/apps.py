@@ -5,3 +5,9 @@ class SupervisionConfig(AppConfig):
     name = "luoshi.supervision"
     label = "supervision"
     verbose_name = "督导"
+
+    def ready(self) -> None:
+        from luoshi.access.scope import register_provider
+        from luoshi.supervision.queries import assignment_scope
+
+        register_provider(assignment_scope)

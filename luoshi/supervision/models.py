@@ -240,6 +240,8 @@ class FindingEvent(TimelineEvent):
 
     finding = models.ForeignKey(Finding, verbose_name=_("督导发现"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("事项"), max_length=30, choices=EventKind.choices)
+    from_state = models.CharField(_("原状态"), max_length=20, choices=FindingState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=FindingState.choices, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -306,6 +308,8 @@ class ReportEvent(TimelineEvent):
         SupervisionReport, verbose_name=_("督导报告"), on_delete=models.CASCADE, related_name="events"
     )
     kind = models.CharField(_("事项"), max_length=30, choices=EventKind.choices)
+    from_state = models.CharField(_("原状态"), max_length=20, choices=ReportState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=ReportState.choices, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
