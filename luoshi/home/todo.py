@@ -1,6 +1,6 @@
 """我的待办: the home page of every role, gathered from the apps.
 
-Problems, key tasks, livelihood projects and demands declare their items per role (``RoleTodos``),
+Problems, key tasks, livelihood projects, demands and research plans declare their items per role (``RoleTodos``),
 counted like their lists count them; accounts and audit give whole sections. Each item carries a label,
 a count and the link of the filtered list that shows exactly those items.
 """
@@ -22,6 +22,7 @@ from luoshi.demands import todo as demand_todo
 from luoshi.livelihood import todo as livelihood_todo
 from luoshi.orgs.models import Unit
 from luoshi.problems import todo as problem_todo
+from luoshi.research import todo as research_todo
 from luoshi.tasks import todo as task_todo
 from luoshi.urging import todo as urging_todo
 
@@ -63,6 +64,7 @@ def sections(user: Any) -> list[TodoSection]:
         *role_sections(user, collection_todo.TODOS),
         *role_sections(user, livelihood_todo.TODOS),
         *role_sections(user, demand_todo.TODOS),
+        *role_sections(user, research_todo.TODOS),
         *urging_todo.todo_sections(user),
         *account_todo.todo_sections(user),
         *audit_todo.todo_sections(user),

@@ -20,6 +20,8 @@ from luoshi.livelihood.choices import ProjectState, TaskState
 from luoshi.livelihood.models import LivelihoodProject, ProjectTask
 from luoshi.problems.choices import State as ProblemState
 from luoshi.problems.models import Problem
+from luoshi.research.choices import OPEN_STATES as RESEARCH_OPEN
+from luoshi.research.models import ResearchPlan
 from luoshi.tasks.choices import OPEN_STATES as TASK_OPEN
 from luoshi.tasks.models import TaskAssignment
 
@@ -112,6 +114,18 @@ SOURCES: tuple[DeadlineSource, ...] = (
         open=Q(state__in=UNFILED_STATES),
         audience=Perm.SUBMIT_COLLECTION,
         campaign="round__template__campaign_id",
+    ),
+    DeadlineSource(
+        name="research_plan",
+        label=_("调研方案"),
+        model=ResearchPlan,
+        due="due_date",
+        unit="unit_id",
+        title="title",
+        url="/research/plans/{pk}/",
+        open=Q(state__in=RESEARCH_OPEN),
+        audience=Perm.PLAN_RESEARCH,
+        campaign="campaign_id",
     ),
     DeadlineSource(
         name="demand",

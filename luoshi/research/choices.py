@@ -24,9 +24,21 @@ class Decision(models.TextChoices):
 
 class EventKind(models.TextChoices):
     DRAFTED = "drafted", pgettext_lazy("timeline event", "制定方案")
+    EDITED = "edited", pgettext_lazy("timeline event", "修改方案")
     SUBMITTED = "submitted", pgettext_lazy("timeline event", "提交审核")
     RETURNED = "returned", pgettext_lazy("timeline event", "退回修改")
     APPROVED = "approved", pgettext_lazy("timeline event", "审核通过")
     STARTED = "started", pgettext_lazy("timeline event", "开展调研")
+    VISIT_FILED = "visit_filed", pgettext_lazy("timeline event", "报备走访")
     REPORTED = "reported", pgettext_lazy("timeline event", "提交成果")
     CONVERTED = "converted", pgettext_lazy("timeline event", "成果转化")
+
+
+# A plan is open until its result (成果) is reported: it is reminded and may be urged until then.
+OPEN_STATES: tuple[str, ...] = (
+    PlanState.DRAFT,
+    PlanState.SUBMITTED,
+    PlanState.RETURNED,
+    PlanState.APPROVED,
+    PlanState.FIELDWORK,
+)

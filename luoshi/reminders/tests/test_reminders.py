@@ -177,3 +177,18 @@ def test_collection_submissions_not_filed_are_reminded(world):
     assert notice.title.startswith("【即将到期】定期报送：")
     assert round_.period_label in notice.title
     assert notice.object_type == "collection.submission"
+
+
+def test_research_plans_are_reminded_until_their_result_is_reported(world):
+    from luoshi.research.tests.factory import draft, in_state
+
+    due = START + dt.timedelta(days=3)
+    open_plan = draft(world, due_date=due)
+    in_state(world, "reported", due_date=due)
+    services.run_sweep(START)
+    notices = Notification.objects.filter(kind="due_soon", object_type="research.researchplan")
+    assert {n.object_id for n in notices} == {open_plan.pk}
+    names = {n.recipient.username for n in notices}
+    assert {"liaison_a", "leader_a"} <= names
+    assert "office_a" not in names
+    assert all(n.title.startswith("【即将到期】调研方案：") for n in notices)
