@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from luoshi.access.scope import ScopedQuerySet
 from luoshi.core.models import Scoped, TimeStamped
@@ -26,7 +27,7 @@ class ListItem(TimeStamped, Scoped):
     )
     unit = models.ForeignKey("orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("清单"), max_length=12, choices=ListKind.choices)
-    title = models.CharField(_("事项"), max_length=200)
+    title = models.CharField(pgettext_lazy("list item", "事项"), max_length=200)
     owner = models.CharField(_("责任人"), max_length=60)
     due_date = models.DateField(_("完成时限"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.PLANNED)

@@ -1,7 +1,9 @@
 """The platform's own figures a report's claims are checked against, for a unit's subtree in a campaign.
 
-Counts come from problems, key tasks and livelihood projects; the two progress measures are percents,
-compared with a figure given in % (``percent``). A measure the platform does not track counts None.
+Counts come from problems, key tasks, livelihood projects, supervision (groups the subtree sent, the units they
+were assigned, the findings they confirmed), the visit calendar and research (topics, counter-example topics,
+plans); the two progress measures are percents, compared with a figure given in % (``percent``). A measure
+the platform does not track counts None.
 """
 
 from __future__ import annotations
@@ -22,9 +24,14 @@ from luoshi.orgs.models import Unit
 from luoshi.problems.choices import State
 from luoshi.problems.models import Measure, Problem
 from luoshi.reports.choices import MeasureKey
+from luoshi.research.models import ResearchPlan, ResearchTopic
+from luoshi.supervision.choices import FindingKind, FindingState
+from luoshi.supervision.models import Finding, GroupAssignment, SupervisionGroup
 from luoshi.tasks.models import Task, TaskAssignment
 from luoshi.tasks.queries import percents_for
 from luoshi.tasks.rollup import weighted_mean
+from luoshi.visits.choices import VisitState
+from luoshi.visits.models import Visit
 
 Value = int | float | None
 
@@ -62,6 +69,40 @@ def _tasks_progress(campaign: Campaign, unit: Unit) -> float | None:
     return None if mean is None else round(float(mean), 1)
 
 
+def _groups(campaign: Campaign, unit: Unit) -> Any:
+    """The campaign's supervision groups sent by a unit of the subtree (派出督导组)."""
+    return SupervisionGroup.objects.filter(paths.subtree_q(unit.path), campaign=campaign)
+
+
+def _supervised_units(campaign: Campaign, unit: Unit) -> int:
+    """The distinct units those groups were assigned (对 N 家单位开展督导), whether or not the assignment ended."""
+    assigned = GroupAssignment.objects.filter(group__in=_groups(campaign, unit))
+    return assigned.order_by().values("unit_id").distinct().count()
+
+
+def _visits(campaign: Campaign, unit: Unit) -> int:
+    """Visits of supervision and research filed on the calendar to units of the subtree, cancelled ones left out."""
+    visits = Visit.objects.filter(paths.subtree_q(unit.path), campaign=campaign)
+    return visits.exclude(state=VisitState.CANCELLED).count()
+
+
+def _findings(campaign: Campaign, unit: Unit) -> int:
+    """Problems and risks supervision found in units of the subtree and confirmed (transferred ones included);
+    drafts, dismissed findings and good practices are not problems found."""
+    found = Finding.objects.filter(paths.subtree_q(unit.path), group__campaign=campaign)
+    found = found.filter(kind__in=[FindingKind.PROBLEM, FindingKind.RISK])
+    return found.filter(state__in=[FindingState.CONFIRMED, FindingState.TRANSFERRED]).count()
+
+
+def _topics(campaign: Campaign, unit: Unit) -> Any:
+    return ResearchTopic.objects.filter(paths.subtree_q(unit.path), campaign=campaign)
+
+
+def _plans(campaign: Campaign, unit: Unit) -> int:
+    """Research plans led by units of the subtree, drafts included (制定调研方案)."""
+    return ResearchPlan.objects.filter(paths.subtree_q(unit.path), campaign=campaign).count()
+
+
 def _livelihood(key: str) -> Callable[[Campaign, Unit], Value]:
     def count(campaign: Campaign, unit: Unit) -> Value:
         figures = campaign_figures(campaign, unit)
@@ -82,7 +123,15 @@ MEASURES: dict[str, MeasureSource] = {
         gettext_lazy("整改措施数"),
         lambda c, u: Measure.objects.filter(paths.subtree_q(u.path), problem__campaign=c).count(),
     ),
-    MeasureKey.SUPERVISION_GROUPS: MeasureSource(gettext_lazy("督导组数"), lambda c, u: None),
+    MeasureKey.SUPERVISION_GROUPS: MeasureSource(gettext_lazy("督导组数"), lambda c, u: _groups(c, u).count()),
+    MeasureKey.SUPERVISED_UNITS: MeasureSource(gettext_lazy("督导单位数"), _supervised_units),
+    MeasureKey.VISITS: MeasureSource(gettext_lazy("走访次数"), _visits),
+    MeasureKey.FINDINGS: MeasureSource(gettext_lazy("督导发现问题数"), _findings),
+    MeasureKey.RESEARCH_TOPICS: MeasureSource(gettext_lazy("调研课题数"), lambda c, u: _topics(c, u).count()),
+    MeasureKey.RESEARCH_PLANS: MeasureSource(gettext_lazy("调研方案数"), _plans),
+    MeasureKey.COUNTER_EXAMPLES: MeasureSource(
+        gettext_lazy("反面案例数"), lambda c, u: _topics(c, u).filter(is_counter_example=True).count()
+    ),
     MeasureKey.KEY_TASKS_TOTAL: MeasureSource(gettext_lazy("重点任务数"), lambda c, u: len(key_tasks(c, u))),
     MeasureKey.KEY_TASKS_DONE: MeasureSource(gettext_lazy("已完成重点任务数"), _tasks_done),
     MeasureKey.KEY_TASKS_PROGRESS: MeasureSource(gettext_lazy("重点任务总体进度"), _tasks_progress, percent=True),

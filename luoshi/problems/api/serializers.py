@@ -65,6 +65,7 @@ class MeasureSerializer(serializers.ModelSerializer[Measure]):
             "id",
             "problem",
             "text",
+            "is_innovation",
             "owner_unit",
             "owner_unit_name",
             "owner",

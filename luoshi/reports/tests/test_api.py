@@ -29,7 +29,7 @@ def test_report_detail_has_text_figures_and_claims(world) -> None:
     assert [f["text"] for f in body["figures"]] == ["3个", "2个", "1项", "4个"]
     claims = {c["text"]: (c["measure"], c["verdict"], c["actual"]) for c in body["claims"]}
     assert claims["2个"] == ("problems_closed", "inconsistent", 1)
-    assert claims["4个"] == ("supervision_groups", "unverifiable", None)
+    assert claims["4个"] == ("supervision_groups", "inconsistent", 0)
 
 
 def test_lists_hold_only_the_scope(world) -> None:

@@ -39,7 +39,13 @@ def test_measures_of_the_platform(tracked) -> None:
         "problems_closed": 2,
         "problems_total": 3,
         "measures": 1,
-        "supervision_groups": None,
+        "supervision_groups": 0,
+        "supervised_units": 0,
+        "visits": 0,
+        "findings": 0,
+        "research_topics": 0,
+        "research_plans": 0,
+        "counter_examples": 0,
         "key_tasks_total": 0,
         "key_tasks_done": 0,
         "key_tasks_progress": None,
@@ -53,13 +59,13 @@ def test_measures_of_the_platform(tracked) -> None:
     assert services.measure_value("problems_total", w.campaign, w.street_a) == 1
 
 
-def test_supported_figures_are_consistent_and_groups_unverifiable(tracked) -> None:
+def test_supported_figures_are_consistent_and_groups_checked(tracked) -> None:
     report = upload(tracked, CLAIMS_TEXT)
     assert verdicts(report) == {
         "3个": ("problems_total", "consistent", 3),
         "2个": ("problems_closed", "consistent", 2),
         "1项": ("measures", "consistent", 1),
-        "4个": ("supervision_groups", "unverifiable", None),
+        "4个": ("supervision_groups", "inconsistent", 0),
     }
 
 
@@ -142,6 +148,12 @@ def test_default_rules_are_seeded_by_the_migration() -> None:
         "problems_total",
         "measures",
         "supervision_groups",
+        "supervised_units",
+        "visits",
+        "findings",
+        "research_topics",
+        "research_plans",
+        "counter_examples",
         "key_tasks_total",
         "key_tasks_done",
         "key_tasks_progress",

@@ -82,6 +82,7 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
             "parent",
             "level",
             "title",
+            "is_innovation",
             "source",
             "source_name",
             "description",
