@@ -19,6 +19,7 @@ from luoshi.demo.campaign import setup_campaign
 from luoshi.demo.collection import build_collection, collection_lines
 from luoshi.demo.demand_summary import DemandSummary, summarise_demands
 from luoshi.demo.demands import TICKETS_PER_UNIT, build_demands
+from luoshi.demo.fourlists import build_four_lists
 from luoshi.demo.keytasks import build_key_tasks, key_task_lines
 from luoshi.demo.livelihood import build_livelihood, livelihood_lines
 from luoshi.demo.names import NameMaker
@@ -26,7 +27,9 @@ from luoshi.demo.orgtree import build_org_tree
 from luoshi.demo.people import People, build_cast
 from luoshi.demo.rankings import build_rankings, ranking_lines
 from luoshi.demo.rectification import build_rectification
+from luoshi.demo.research import build_research
 from luoshi.demo.rhythm import build_rhythm, rhythm_lines
+from luoshi.demo.supervision import build_supervision
 from luoshi.orgs.models import Unit
 from luoshi.problems import services
 from luoshi.problems.choices import Light, MeasureState, RequestState, State
@@ -121,10 +124,13 @@ def build_demo(units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, demands: in
         build_livelihood(demo, cast, work_rng, services.today())
         build_demands(tree, people, rng, units * TICKETS_PER_UNIT if demands is None else demands)
         build_collection(demo.campaign, cast.office, seed, services.today())
+        research = build_research(demo.campaign, tree, cast, random.Random(seed + 5))  # noqa: S311
+        supervised = build_supervision(demo, tree, cast, people, random.Random(seed + 6), services.today())  # noqa: S311
+        supervised += build_four_lists(demo, tree, cast, services.today())
         ranked = build_rankings(demo, tree, cast, random.Random(seed + 4), services.today())  # noqa: S311
         build_monthly_report(demo.campaign, services.today())
         rhythm = build_rhythm(cast.office, demo.campaign, random.Random(seed + 2), services.today())  # noqa: S311
     summary = summarise(demo.campaign, time.perf_counter() - started)
     work = (*key_task_lines(demo.campaign), *livelihood_lines(demo.campaign), *collection_lines(demo.campaign))
-    work = (*work, *ranking_lines(ranked), *rhythm_lines(rhythm))
+    work = (*work, *research, *supervised, *ranking_lines(ranked), *rhythm_lines(rhythm))
     return replace(summary, demands=summarise_demands(tree.city), work=work)

@@ -60,6 +60,10 @@ from luoshi.rankings import services as ranking_services
 from luoshi.rankings.models import Ranking, RankingScheme
 from luoshi.reports import services as report_services
 from luoshi.reports.models import ClaimRule, Figure, Report
+from luoshi.supervision import models as supervision_models
+from luoshi.supervision import reports as supervision_reports
+from luoshi.supervision import services as supervision_services
+from luoshi.supervision.models import ReportVersion, SupervisionGroup, SupervisionReport
 from luoshi.tasks import services as task_services
 from luoshi.tasks.models import Milestone as TaskMilestone
 from luoshi.tasks.models import TaskAssignment, TaskEvidence, TaskExtension
@@ -69,6 +73,8 @@ from luoshi.testing.problems import closed, new_problem, pending_review, png, re
 from luoshi.testing.world import PASSWORD, World, make_user
 from luoshi.urging import services as urging_services
 from luoshi.urging.models import Urge, UrgeLevel
+from luoshi.visits import services as visits_services
+from luoshi.visits.models import Visit
 
 MISSING_ID = 987654321
 NON_ID_PARAMS = frozenset({"kind", "format", "name"})
@@ -600,9 +606,175 @@ class Seed:
         return SubmissionFile.objects.get(submission=self.collection_submission)
 
     # [scope:visits]
+    # 走访报备 (luoshi/visits): district A's office files a visit of 11 people to 东城街道 in its own campaign, past
+    # the party-size warning with a reason.
+    @cached_property
+    def visit(self) -> Visit:
+        w = self.world
+        return visits_services.file_visit(
+            w.office_a, campaign=self.campaign, unit=w.street_a, date=dt.date(2026, 5, 6), headcount=11,
+            team=HIDDEN_VISIT[1], organiser=HIDDEN_VISIT[0], kinds=["looks"], override_reason=HIDDEN_VISIT[2],
+        )  # fmt: skip
+
     # [scope:supervision]
+    # 督导组 (luoshi/supervision): district A's office sends a group led by 东城领导 (with 东城副职) to 东城街道 in its
+    # own campaign; a recorded visit with a score and a photo, a planned visit, a draft finding, a checklist item.
+    @cached_property
+    def sup_group(self) -> SupervisionGroup:
+        w = self.world
+        group = supervision_services.create_group(
+            w.office_a, campaign=self.campaign, unit=w.district_a, name=HIDDEN_SUPERVISION[0]
+        )
+        supervision_services.add_member(w.office_a, group, w.leader_a, "leader")
+        return group
+
+    @cached_property
+    def sup_member(self) -> supervision_models.GroupMember:
+        return supervision_services.add_member(self.world.office_a, self.sup_group, self.world.leader_a2, "member")
+
+    @cached_property
+    def sup_assignment(self) -> supervision_models.GroupAssignment:
+        w = self.world
+        return supervision_services.assign_unit(w.office_a, self.sup_group, w.street_a, dt.date(2026, 3, 1))
+
+    def _sup_leader(self) -> Any:
+        """东城领导 as a new request finds them: their scope by assignment not cached yet."""
+        _assigned, leader = self.sup_assignment, self.world.leader_a
+        return type(leader)._default_manager.get(pk=leader.pk)
+
+    @cached_property
+    def sup_checklist_item(self) -> supervision_models.ChecklistItem:
+        return supervision_services.add_checklist_item(
+            self.world.office_a, self.campaign, text=HIDDEN_SUPERVISION[1], max_score="10"
+        )
+
+    def _sup_plan(self, day: dt.date) -> Any:
+        w = self.world
+        return supervision_services.plan_visit(
+            self._sup_leader(), self.sup_group, unit=w.street_a, date=day, headcount=3, team="督导组", kinds=["checks"],
+            override_reason="督导需要",
+        )  # fmt: skip
+
+    @cached_property
+    def sup_record(self) -> supervision_models.VisitRecord:
+        visit, item = self._sup_plan(dt.date(2026, 4, 15)), self.sup_checklist_item
+        return supervision_services.record_visit(
+            self._sup_leader(), visit, self.sup_group, HIDDEN_SUPERVISION[2], scores={item.pk: "8"},
+            files=[png(HIDDEN_SUPERVISION[3])],
+        )  # fmt: skip
+
+    @cached_property
+    def sup_visit(self) -> Any:
+        return self._sup_plan(dt.date(2026, 4, 20))
+
+    @cached_property
+    def sup_file(self) -> supervision_models.VisitFile:
+        return supervision_models.VisitFile.objects.get(record=self.sup_record)
+
+    @cached_property
+    def sup_finding(self) -> supervision_models.Finding:
+        w = self.world
+        return supervision_services.record_finding(
+            self._sup_leader(), self.sup_group, unit=w.street_a, title=HIDDEN_SUPERVISION[4], description="秘密",
+            aspect=self.campaign.aspects.get(), due_date=dt.date(2026, 9, 1), visit_record=self.sup_record,
+        )  # fmt: skip
+
+    # 督导反馈报告 (luoshi/supervision reports): district A's office sends a group to 东城街道 and issues its report.
+    @cached_property
+    def report_group(self) -> SupervisionGroup:
+        w = self.world
+        group = supervision_services.create_group(
+            w.office_a, campaign=w.campaign, unit=w.district_a, name=HIDDEN_SUPERVISION_REPORT
+        )
+        supervision_services.assign_unit(w.office_a, group, w.street_a, dt.date(2026, 1, 1))
+        return group
+
+    @cached_property
+    def supervision_report(self) -> SupervisionReport:
+        made = supervision_reports.generate_report(self.world.office_a, self.report_group, self.world.street_a)
+        return supervision_reports.issue_report(self.world.office_a, made.report)
+
+    @cached_property
+    def supervision_report_version(self) -> ReportVersion:
+        return ReportVersion.objects.get(report=self.supervision_report)
+
     # [scope:research]
+    # 调查研究 (luoshi/research): a direction and a counter-example topic of district A's own campaign, and plans of
+    # 东城街道 by district A's liaison, led by 东城领导, one in each state an action starts from.
+    @cached_property
+    def research_direction(self) -> Any:
+        from luoshi.research import services as research_services
+
+        w = self.world
+        return research_services.create_direction(w.office_a, campaign=self.campaign, name=HIDDEN_RESEARCH[0])
+
+    @cached_property
+    def research_topic(self) -> Any:
+        from luoshi.research import services as research_services
+
+        return research_services.create_topic(
+            self.world.office_a, campaign=self.campaign, direction=self.research_direction, title=HIDDEN_RESEARCH[1],
+            is_counter_example=True,
+        )  # fmt: skip
+
+    def _research_plan(self, state: str) -> Any:
+        from luoshi.research import services as research_services
+
+        w, rs = self.world, research_services
+        plan = rs.create_plan(
+            w.liaison_a, campaign=self.campaign, topic=self.research_topic, unit=w.street_a,
+            title=f"{HIDDEN_RESEARCH[2]}{state}", questions=["秘密问题一", "秘密问题二"], team="秘密调研组",
+            due_date=dt.date(2026, 9, 1), leader=w.leader_a,
+        )  # fmt: skip
+        steps = [
+            lambda p: rs.submit_plan(w.liaison_a, p),
+            lambda p: rs.approve_plan(w.office_a, p, comments="同意"),
+            lambda p: rs.start_fieldwork(w.liaison_a, p),
+            lambda p: rs.report_result(w.liaison_a, p, summary=HIDDEN_RESEARCH[4], files=[png(HIDDEN_RESEARCH[3])]),
+        ]
+        order = ("draft", "submitted", "approved", "fieldwork", "reported")
+        for step in steps[: order.index(state)]:
+            plan = step(type(plan)._default_manager.get(pk=plan.pk))
+        return plan
+
+    @cached_property
+    def research_draft(self) -> Any:
+        return self._research_plan("draft")
+
+    @cached_property
+    def research_submitted(self) -> Any:
+        return self._research_plan("submitted")
+
+    @cached_property
+    def research_approved(self) -> Any:
+        return self._research_plan("approved")
+
+    @cached_property
+    def research_fieldwork(self) -> Any:
+        return self._research_plan("fieldwork")
+
+    @cached_property
+    def research_reported(self) -> Any:
+        return self._research_plan("reported")
+
+    @cached_property
+    def research_file(self) -> Any:
+        return self.research_reported.files.get()
+
     # [scope:fourlists]
+    # 四张清单 (luoshi/fourlists): a plain study item of district A in its own campaign.
+    @cached_property
+    def list_item(self) -> Any:
+        from luoshi.fourlists import services as fourlists_services
+
+        return fourlists_services.add_item(
+            self.world.office_a,
+            campaign=self.campaign,
+            unit=self.world.district_a,
+            kind="study",
+            title="秘密清单事项甲",
+            owner="东城书记",
+        )
 
     def everything(self) -> Seed:
         """Make every object at once, for the pages that list them."""
@@ -631,9 +803,16 @@ class Seed:
         texts += [*HIDDEN_COLLECTION, f"/collection/rounds/{self.collection_round.pk}/"]
         texts += [f"/collection/submissions/{self.collection_submission.pk}/"]
         # [scope:visits]
+        texts += [*HIDDEN_VISIT, f"/visits/{self.visit.pk}/"]
         # [scope:supervision]
+        texts += [*HIDDEN_SUPERVISION, f"/supervision/groups/{self.sup_group.pk}/"]
+        texts += [f"/supervision/findings/{self.sup_finding.pk}/", f"/supervision/records/{self.sup_record.pk}/"]
+        texts += [HIDDEN_SUPERVISION_REPORT, f"/supervision/reports/{self.supervision_report.pk}/"]
         # [scope:research]
+        texts += [*HIDDEN_RESEARCH, f"/research/plans/{self.research_draft.pk}/"]
+        texts += [f"/research/plans/{self.research_reported.pk}/", f"/research/files/{self.research_file.pk}/"]
         # [scope:fourlists]
+        texts += [self.list_item.title, f"/fourlists/items/{self.list_item.pk}/"]
         return texts
 
     def ids(self) -> SeedIds:
@@ -655,9 +834,21 @@ EVERYTHING += ("unit_channel", "notice_delivery")
 EVERYTHING += ("ranking_scheme", "ranking")  # 晾晒排名
 EVERYTHING += ("urge",)
 # [scope:visits]
+HIDDEN_VISIT = ("秘密走访组甲", "秘密走访人员甲", "秘密走访理由甲")  # 走访报备
+EVERYTHING += ("visit",)
 # [scope:supervision]
+HIDDEN_SUPERVISION = ("秘密督导组甲", "秘密评分项甲", "秘密走访情况甲", "mimi-visit.png", "秘密督导发现甲")  # 督导组
+EVERYTHING += ("sup_group", "sup_member", "sup_assignment", "sup_checklist_item", "sup_record", "sup_visit")
+EVERYTHING += ("sup_file", "sup_finding")
+HIDDEN_SUPERVISION_REPORT = "秘密督导报告组甲"  # 督导反馈报告: the group's name shows on every report
+EVERYTHING += ("report_group", "supervision_report", "supervision_report_version")
 # [scope:research]
+# 调查研究
+HIDDEN_RESEARCH = ("秘密调研方向甲", "秘密调研课题甲", "秘密调研方案甲", "mimi-research.png", "秘密调研成果甲")
+EVERYTHING += ("research_direction", "research_topic", "research_draft", "research_submitted", "research_approved")
+EVERYTHING += ("research_fieldwork", "research_reported", "research_file")
 # [scope:fourlists]
+EVERYTHING += ("list_item",)  # 四张清单
 
 
 class SeedIds(Mapping[str, int]):
@@ -839,11 +1030,67 @@ COLLECTION_PAGES = {
     "return": ("collection_submission", "office_a"),
 }
 
+
+def _sup(attr: str, insider: str) -> ObjectBuilder:
+    return lambda s: ObjectCase({"pk": getattr(s, attr).pk}, insider, data={"direction": "up", "on": "2026-08-01"})
+
+
+SUPERVISION_PAGES = {
+    "group": ("sup_group", "liaison_a"),
+    "group_edit": ("sup_group", "office_a"),
+    "member_add": ("sup_group", "office_a"),
+    "member_remove": ("sup_member", "office_a"),
+    "assign": ("sup_group", "office_a"),
+    "assignment_end": ("sup_assignment", "office_a"),
+    "visit_plan": ("sup_group", "leader_a"),
+    "visit_record": ("sup_visit", "leader_a"),
+    "record": ("sup_record", "liaison_a"),
+    "file": ("sup_file", "liaison_a"),
+    "finding_new": ("sup_group", "leader_a"),
+    "finding": ("sup_finding", "liaison_a"),
+    "confirm": ("sup_finding", "leader_a"),
+    "transfer": ("sup_finding", "office_a"),
+    "dismiss": ("sup_finding", "office_a"),
+    "checklist_edit": ("sup_checklist_item", "office_a"),
+    "checklist_move": ("sup_checklist_item", "office_a"),
+}
+
 PAGE_OBJECTS: dict[str, ObjectBuilder] = {
     # [scope:visits]
+    # 走访报备: district A's visit; its office cancels it.
+    "visits:detail": lambda s: ObjectCase({"pk": s.visit.pk}, "liaison_a"),
+    "visits:cancel": lambda s: ObjectCase({"pk": s.visit.pk}, "office_a"),
     # [scope:supervision]
+    # 督导组: district A's group, its office's forms, its leader's visit and finding pages, a finding's actions.
+    **{f"supervision:{n}": _sup(a, u) for n, (a, u) in SUPERVISION_PAGES.items()},
+    # 督导反馈报告: district A's issued report of 东城街道, its version; actions for its office or liaison.
+    "supervision:report": lambda s: ObjectCase({"pk": s.supervision_report.pk}, "liaison_a"),
+    "supervision:report_issue": lambda s: ObjectCase({"pk": s.supervision_report.pk}, "office_a"),
+    "supervision:report_regenerate": lambda s: ObjectCase({"pk": s.supervision_report.pk}, "office_a"),
+    "supervision:report_acknowledge": lambda s: ObjectCase({"pk": s.supervision_report.pk}, "liaison_a"),
+    "supervision:report_version": lambda s: ObjectCase({"pk": s.supervision_report_version.pk}, "liaison_a"),
     # [scope:research]
+    # 调查研究: district A's direction and topic (its office edits them), its plans by the role taking each action.
+    "research:direction_edit": lambda s: ObjectCase({"pk": s.research_direction.pk}, "office_a"),
+    "research:topic_edit": lambda s: ObjectCase({"pk": s.research_topic.pk}, "office_a"),
+    "research:plan": lambda s: ObjectCase({"pk": s.research_draft.pk}, "liaison_a"),
+    "research:plan_edit": lambda s: ObjectCase({"pk": s.research_draft.pk}, "liaison_a"),
+    "research:submit": lambda s: ObjectCase({"pk": s.research_draft.pk}, "leader_a"),
+    "research:return": lambda s: ObjectCase({"pk": s.research_submitted.pk}, "office_a"),
+    "research:approve": lambda s: ObjectCase({"pk": s.research_submitted.pk}, "office_a"),
+    "research:start": lambda s: ObjectCase({"pk": s.research_approved.pk}, "liaison_a"),
+    "research:visit": lambda s: ObjectCase({"pk": s.research_approved.pk}, "leader_a"),
+    "research:report": lambda s: ObjectCase({"pk": s.research_fieldwork.pk}, "liaison_a"),
+    "research:convert_task": lambda s: ObjectCase({"pk": s.research_reported.pk}, "office_a"),
+    "research:convert_problem": lambda s: ObjectCase({"pk": s.research_reported.pk}, "liaison_a"),
+    "research:file": lambda s: ObjectCase({"pk": s.research_file.pk}, "leader_a"),
     # [scope:fourlists]
+    # 四张清单: district A's plain item (its office and liaison keep it); marking 创新举措 on district A's key task
+    # (its office) and measure (its leader).
+    "fourlists:item_edit": lambda s: ObjectCase({"pk": s.list_item.pk}, "liaison_a"),
+    "fourlists:item_delete": lambda s: ObjectCase({"pk": s.list_item.pk}, "office_a"),
+    "fourlists:mark_task": lambda s: ObjectCase({"pk": s.task_working.task_id}, "office_a", data={"innovation": "1"}),
+    "fourlists:mark_measure": lambda s: ObjectCase({"pk": s.measure.pk}, "leader_a", data={"innovation": "1"}),
     # 定期报送: district A's template, round, 东城街道's submitted values and file; forms for its office or liaison.
     **{f"collection:{n}": _collection(a, u) for n, (a, u) in COLLECTION_PAGES.items()},
     # 晾晒排名: district A's scheme and published ranking; drafts, schemes' forms and publishing for its office.
@@ -964,9 +1211,51 @@ LH_HOSTILE = "q=秘密&unit={unit}&campaign={city_campaign}"
 
 PAGE_LISTS: dict[str, ListCase] = {
     # [scope:visits]
+    # 走访报备: the list and its Excel, the calendars, the heat, the overrides; district A's own campaign is 404 to B.
+    "visits:list": ListCase("liaison_a", DISTRICT_B, ("", "campaign={campaign}", "unit={unit}&from=2026-05-01")),
+    "visits:export": ListCase("office_a", DISTRICT_B, ("", "campaign={campaign}", "unit={street}")),
+    "visits:new": ListCase(None, DISTRICT_B, ("", "campaign={campaign}")),
+    "visits:unit_calendar": ListCase("liaison_a", DISTRICT_B, ("unit={street}&month=2026-05", "", "unit={unit}")),
+    "visits:county_calendar": ListCase(
+        "liaison_a", DISTRICT_B, ("unit={unit}&month=2026-05", "", "unit={street}&campaign={campaign}")
+    ),
+    "visits:heat": ListCase(
+        "office_a", DISTRICT_B, ("campaign={campaign}", "", "campaign={city_campaign}&unit={unit}")
+    ),
+    "visits:overrides": ListCase("office_a", DISTRICT_B, ("", "campaign={campaign}")),
+    "visits:rules": ListCase(None, DISTRICT_B, ("", "campaign={campaign}")),
     # [scope:supervision]
+    # 督导组: a campaign's groups, the checklist and the ranking; district A's own campaign is 404 to district B.
+    "supervision:groups": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "", "campaign={city_campaign}")),
+    "supervision:group_new": ListCase("office_a", DISTRICT_B, ("", "campaign={campaign}")),
+    "supervision:checklist": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "supervision:ranking": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "", "campaign={city_campaign}")),
+    "supervision:ranking_export": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    # 督导反馈报告: the reports list, the unit's 我的督导报告, and the generate form (404 without a group it sees).
+    "supervision:reports": ListCase("liaison_a", DISTRICT_B, ("", "unit={street}", "state=issued")),
+    "supervision:reports_mine": ListCase("liaison_a", DISTRICT_B, ("", "todo=0")),
+    "supervision:report_generate": ListCase(None, DISTRICT_B, ("", "unit={street}")),
     # [scope:research]
+    # 调查研究: district A's own campaign is 404 to district B; the plans' lists, 我的调研 and the export.
+    "research:index": ListCase("liaison_a", DISTRICT_B, ("campaign={campaign}", "", "campaign={city_campaign}")),
+    "research:settings": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "research:direction_new": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "research:topic_new": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "research:topic_import": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "research:topic_template": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "research:topic_export": ListCase("liaison_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "research:plans": ListCase("liaison_a", DISTRICT_B, ("", "campaign={campaign}&unit={unit}", "q=秘密")),
+    "research:mine": ListCase("leader_a", DISTRICT_B, ("", "state=draft", "unit={street}")),
+    "research:plan_export": ListCase("office_a", DISTRICT_B, ("", "campaign={campaign}", "q=秘密&unit={unit}")),
+    "research:plan_new": ListCase("liaison_a", DISTRICT_B, ("campaign={campaign}", "")),
     # [scope:fourlists]
+    # 四张清单: a unit's lists in a campaign (district A's unit and campaign are 404 to district B), its workbook and
+    # the new-item form.
+    "fourlists:page": ListCase(
+        "liaison_a", DISTRICT_B, ("", "campaign={campaign}", "unit={unit}", "campaign={city_campaign}&unit={street}")
+    ),
+    "fourlists:export": ListCase("office_a", DISTRICT_B, ("", "campaign={campaign}&unit={unit}", "unit={street}")),
+    "fourlists:item_new": ListCase("office_a", DISTRICT_B, ("campaign={campaign}&unit={unit}", "unit={unit}")),
     # 定期报送: district A's rounds lie in the city's campaign, which district B takes part in.
     "collection:rounds": ListCase("liaison_a", DISTRICT_B, ("", "campaign={city_campaign}")),
     "collection:templates": ListCase("liaison_a", DISTRICT_B, ("", "campaign={city_campaign}")),
@@ -1069,9 +1358,51 @@ def _demand_api(attr: str, insider: str, **data: Any) -> ObjectBuilder:
 
 API_OBJECTS: dict[str, ObjectBuilder] = {
     # [scope:visits]
+    # 走访报备: district A's visit; its office cancels it.
+    "visit-detail": lambda s: ObjectCase({"pk": s.visit.pk}, "liaison_a"),
+    "visit-cancel": lambda s: ObjectCase({"pk": s.visit.pk}, "office_a", data={"reason": "越权取消"}),
     # [scope:supervision]
+    # 督导组 and 督导发现: the office manages the group; it dismisses the finding.
+    "supervision-group-detail": lambda s: ObjectCase({"pk": s.sup_group.pk}, "office_a", data={"name": "越权改名"}),
+    "supervision-group-members": lambda s: ObjectCase(
+        {"pk": s.sup_group.pk}, "office_a", data={"user": s.world.liaison_a.pk, "role": "liaison"}
+    ),
+    "supervision-group-remove-member": lambda s: ObjectCase(
+        {"pk": s.sup_group.pk}, "office_a", data={"member": s.sup_member.pk}
+    ),
+    "supervision-group-assign": lambda s: ObjectCase(
+        {"pk": s.sup_group.pk}, "office_a", data={"unit": s.unit.pk, "starts_on": "2026-05-01"}
+    ),
+    "supervision-group-end-assignment": lambda s: ObjectCase(
+        {"pk": s.sup_group.pk}, "office_a", data={"assignment": s.sup_assignment.pk, "on": "2026-08-01"}
+    ),
+    "finding-detail": lambda s: ObjectCase({"pk": s.sup_finding.pk}, "liaison_a"),
+    "finding-actions": lambda s: ObjectCase(
+        {"pk": s.sup_finding.pk, "name": "dismiss"}, "office_a", data={"reason": "越权排除"}
+    ),
+    # 督导反馈报告
+    "supervision-report-detail": lambda s: ObjectCase({"pk": s.supervision_report.pk}, "liaison_a"),
+    "supervision-report-actions": lambda s: ObjectCase(
+        {"pk": s.supervision_report.pk, "name": "acknowledge"}, "liaison_a", data={"note": "越权签收"}
+    ),
+    "supervision-report-download": lambda s: ObjectCase({"pk": s.supervision_report.pk}, "liaison_a"),
     # [scope:research]
+    # 调查研究: district A's topic (its office renames it), direction and draft plan (its liaison edits and submits).
+    "research-direction-detail": lambda s: ObjectCase({"pk": s.research_direction.pk}, "liaison_a"),
+    "research-topic-detail": lambda s: ObjectCase({"pk": s.research_topic.pk}, "office_a", data={"title": "越权改名"}),
+    "research-plan-detail": lambda s: ObjectCase(
+        {"pk": s.research_draft.pk},
+        "liaison_a",
+        data={"topic": s.research_topic.pk, "title": "越权修改", "due_date": "2026-09-01"},
+    ),
+    "research-plan-actions": lambda s: ObjectCase({"pk": s.research_draft.pk, "name": "submit"}, "liaison_a"),
+    "research-plan-urge": lambda s: ObjectCase({"pk": s.research_draft.pk}, "office_a", data={"message": "越权催办"}),
     # [scope:fourlists]
+    "list-item-detail": lambda s: ObjectCase({"pk": s.list_item.pk}, "office_a", data={"status": "done"}),
+    "innovation-task-detail": lambda s: ObjectCase({"pk": s.task_working.task_id}, "liaison_a"),
+    "innovation-task-mark": lambda s: ObjectCase({"pk": s.task_working.task_id}, "office_a", data={"innovation": True}),
+    "innovation-measure-detail": lambda s: ObjectCase({"pk": s.measure.pk}, "leader_a"),
+    "innovation-measure-mark": lambda s: ObjectCase({"pk": s.measure.pk}, "leader_a", data={"innovation": True}),
     # 定期报送
     "collection-template-detail": lambda s: ObjectCase({"pk": s.collection_template.pk}, "liaison_a"),
     "collection-template-new-version": lambda s: ObjectCase(
@@ -1205,9 +1536,102 @@ def _problem_filters(s: Seed) -> dict[str, int]:
 
 API_LISTS: dict[str, ApiListCase] = {
     # [scope:visits]
+    # 走访报备
+    "visit-list": ApiListCase(
+        lambda s: {s.visit.pk},
+        "liaison_a",
+        data=lambda s: {
+            "campaign": s.campaign.pk,
+            "unit": s.world.street_a.pk,
+            "date": "2026-05-07",
+            "headcount": 3,
+            "team": "越权",
+            "organiser": "越权",
+            "kinds": ["looks"],
+        },
+        refs=("campaign", "unit"),
+        filters=lambda s: {"campaign": s.campaign.pk, "unit": s.world.street_a.pk},
+    ),
     # [scope:supervision]
+    # 督导组 and 督导发现
+    "supervision-group-list": ApiListCase(
+        lambda s: {s.sup_group.pk},
+        "office_a",
+        data=lambda s: {"campaign": s.campaign.pk, "unit": s.world.district_a.pk, "name": "越权督导组"},
+        refs=("campaign", "unit"),
+        filters=lambda s: {"campaign": s.campaign.pk},
+    ),
+    "finding-list": ApiListCase(
+        lambda s: {s.sup_finding.pk},
+        "leader_a",
+        data=lambda s: {
+            "group": s.sup_assignment.group_id,
+            "unit": s.world.street_a.pk,
+            "title": "越权发现",
+            "description": "越权",
+        },
+        refs=("group", "unit"),
+        filters=lambda s: {"group": s.sup_group.pk, "unit": s.world.street_a.pk},
+    ),
+    # 督导反馈报告
+    "supervision-report-list": ApiListCase(
+        lambda s: {s.supervision_report.pk},
+        "liaison_a",
+        filters=lambda s: {"group": s.report_group.pk, "unit": s.world.street_a.pk},
+    ),
     # [scope:research]
+    # 调查研究
+    "research-direction-list": ApiListCase(
+        lambda s: {s.research_direction.pk},
+        "office_a",
+        data=lambda s: {"campaign": s.campaign.pk, "name": "越权方向"},
+        refs=("campaign",),
+        filters=lambda s: {"campaign": s.campaign.pk},
+    ),
+    "research-topic-list": ApiListCase(
+        lambda s: {s.research_topic.pk},
+        "office_a",
+        data=lambda s: {"campaign": s.campaign.pk, "direction": s.research_direction.pk, "title": "越权课题"},
+        refs=("campaign", "direction"),
+        filters=lambda s: {"campaign": s.campaign.pk, "direction": s.research_direction.pk},
+    ),
+    "research-plan-list": ApiListCase(
+        lambda s: {s.research_draft.pk, s.research_reported.pk},
+        "liaison_a",
+        data=lambda s: {
+            "campaign": s.campaign.pk,
+            "topic": s.research_topic.pk,
+            "unit": s.world.street_a.pk,
+            "title": "越权方案",
+            "due_date": "2026-09-01",
+        },
+        refs=("campaign", "topic", "unit"),
+        filters=lambda s: {
+            "campaign": s.campaign.pk,
+            "topic": s.research_topic.pk,
+            "direction": s.research_direction.pk,
+            "unit": s.world.street_a.pk,
+        },
+    ),
     # [scope:fourlists]
+    "list-item-list": ApiListCase(
+        lambda s: {s.list_item.pk},
+        "liaison_a",
+        data=lambda s: {
+            "campaign": s.campaign.pk,
+            "unit": s.world.district_a.pk,
+            "kind": "study",
+            "title": "越权事项",
+            "owner": "越权",
+        },
+        refs=("campaign", "unit"),
+        filters=lambda s: {"campaign": s.campaign.pk, "unit": s.world.district_a.pk},
+    ),
+    "four-lists-list": ApiListCase(
+        lambda s: {s.list_item.pk},
+        "office_a",
+        filters=lambda s: {"campaign": s.campaign.pk, "unit": s.world.district_a.pk},
+    ),
     # 定期报送
     "collection-template-list": ApiListCase(
         lambda s: {s.collection_template.pk},
@@ -1325,7 +1749,14 @@ API_LISTS: dict[str, ApiListCase] = {
 # Routes with no scope case, each with the reason.
 EXEMPT: dict[str, str] = {
     # [scope:visits]
+    "visit-check": "POST only: a dry run of the calendar's rules for a campaign and unit named in the body; either "
+    "outside the caller's scope is answered as a missing one (400), tested in luoshi/visits/tests/test_api.py",
+    "visit-rule-list": "a campaign's four rule settings (no district data) by ?campaign=; a campaign outside the "
+    "caller's scope is 404 and only its office may PUT, tested in luoshi/visits/tests/test_api.py",
     # [scope:supervision]
+    "supervision-report-generate": "POST only: generates a report for a group and a unit named in the body; a group "
+    "or unit outside the caller's scope is answered as a missing one (400), tested in "
+    "luoshi/supervision/tests/test_report_api.py",
     # [scope:research]
     # [scope:fourlists]
     "accounts:login": "the public login page; shows no data",
