@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     HANDLER = "handler", _("承办人")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDITOR = "auditor", _("审计员")
+    SPEAKER = "speaker", _("宣讲员")
 
 
 class Perm(models.TextChoices):
@@ -55,6 +56,14 @@ class Perm(models.TextChoices):
     MANAGE_RESEARCH = "manage_research", _("管理调研课题、审核调研方案")
     PLAN_RESEARCH = "plan_research", _("制定和开展调研")
     FILE_VISIT = "file_visit", _("走访报备")
+    MANAGE_MEMBERS = "manage_members", _("管理党员干部名册")
+    MANAGE_STUDY = "manage_study", _("管理学习、轮训、宣讲菜单和派单")
+    ORGANISE_STUDY = "organise_study", _("组织学习、考勤和学习小组")
+    ORDER_LECTURE = "order_lecture", _("宣讲点单、评单")
+    ACCEPT_LECTURE = "accept_lecture", _("宣讲接单")
+    SUGGEST = "suggest", _("提出意见建议")
+    HANDLE_SUGGESTION = "handle_suggestion", _("研判、转办和认定意见建议")
+    ANSWER_SUGGESTION = "answer_suggestion", _("答复意见建议")
     MANAGE_USERS = "manage_users", _("管理账号")
     READ_AUDIT = "read_audit", _("查阅审计日志")
 
@@ -84,6 +93,11 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.MANAGE_SUPERVISION,
             Perm.MANAGE_RESEARCH,
             Perm.FILE_VISIT,
+            Perm.MANAGE_MEMBERS,
+            Perm.MANAGE_STUDY,
+            Perm.ORGANISE_STUDY,
+            Perm.SUGGEST,
+            Perm.HANDLE_SUGGESTION,
         }
     ),
     Role.LIAISON: frozenset(
@@ -104,6 +118,11 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.ACKNOWLEDGE_SUPERVISION,
             Perm.PLAN_RESEARCH,
             Perm.FILE_VISIT,
+            Perm.MANAGE_MEMBERS,
+            Perm.ORGANISE_STUDY,
+            Perm.ORDER_LECTURE,
+            Perm.SUGGEST,
+            Perm.ANSWER_SUGGESTION,
         }
     ),
     Role.LEADER: frozenset(
@@ -120,9 +139,11 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.ACKNOWLEDGE_SUPERVISION,
             Perm.PLAN_RESEARCH,
             Perm.FILE_VISIT,
+            Perm.SUGGEST,
+            Perm.ANSWER_SUGGESTION,
         }
     ),
-    Role.SUPERVISOR: frozenset({Perm.VIEW, Perm.FILE_PROBLEM, Perm.SUPERVISE, Perm.FILE_VISIT}),
+    Role.SUPERVISOR: frozenset({Perm.VIEW, Perm.FILE_PROBLEM, Perm.SUPERVISE, Perm.FILE_VISIT, Perm.SUGGEST}),
     Role.DISPATCHER: frozenset(
         {
             Perm.VIEW_DEMANDS,
@@ -136,10 +157,11 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.HANDLER: frozenset({Perm.VIEW_DEMANDS, Perm.HANDLE_DEMAND, Perm.ACKNOWLEDGE_URGE}),
     Role.SECURITY_ADMIN: frozenset({Perm.MANAGE_USERS}),
     Role.AUDITOR: frozenset({Perm.READ_AUDIT}),
+    Role.SPEAKER: frozenset({Perm.ACCEPT_LECTURE}),
 }
 
 CAMPAIGN_DATA_ROLES = frozenset(
-    {Role.OFFICE, Role.LIAISON, Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER, Role.HANDLER}
+    {Role.OFFICE, Role.LIAISON, Role.LEADER, Role.SUPERVISOR, Role.DISPATCHER, Role.HANDLER, Role.SPEAKER}
 )
 
 

@@ -761,6 +761,12 @@ class Seed:
     def research_file(self) -> Any:
         return self.research_reported.files.get()
 
+    # [scope:members]
+    # [scope:study]
+    # [scope:studysignin]
+    # [scope:lectures]
+    # [scope:suggestions]
+    # [scope:suggestionspublic]
     # [scope:fourlists]
     # 四张清单 (luoshi/fourlists): a plain study item of district A in its own campaign.
     @cached_property
@@ -811,6 +817,12 @@ class Seed:
         # [scope:research]
         texts += [*HIDDEN_RESEARCH, f"/research/plans/{self.research_draft.pk}/"]
         texts += [f"/research/plans/{self.research_reported.pk}/", f"/research/files/{self.research_file.pk}/"]
+        # [scope:members]
+        # [scope:study]
+        # [scope:studysignin]
+        # [scope:lectures]
+        # [scope:suggestions]
+        # [scope:suggestionspublic]
         # [scope:fourlists]
         texts += [self.list_item.title, f"/fourlists/items/{self.list_item.pk}/"]
         return texts
@@ -847,6 +859,12 @@ EVERYTHING += ("report_group", "supervision_report", "supervision_report_version
 HIDDEN_RESEARCH = ("秘密调研方向甲", "秘密调研课题甲", "秘密调研方案甲", "mimi-research.png", "秘密调研成果甲")
 EVERYTHING += ("research_direction", "research_topic", "research_draft", "research_submitted", "research_approved")
 EVERYTHING += ("research_fieldwork", "research_reported", "research_file")
+# [scope:members]
+# [scope:study]
+# [scope:studysignin]
+# [scope:lectures]
+# [scope:suggestions]
+# [scope:suggestionspublic]
 # [scope:fourlists]
 EVERYTHING += ("list_item",)  # 四张清单
 
@@ -1084,6 +1102,12 @@ PAGE_OBJECTS: dict[str, ObjectBuilder] = {
     "research:convert_task": lambda s: ObjectCase({"pk": s.research_reported.pk}, "office_a"),
     "research:convert_problem": lambda s: ObjectCase({"pk": s.research_reported.pk}, "liaison_a"),
     "research:file": lambda s: ObjectCase({"pk": s.research_file.pk}, "leader_a"),
+    # [scope:members]
+    # [scope:study]
+    # [scope:studysignin]
+    # [scope:lectures]
+    # [scope:suggestions]
+    # [scope:suggestionspublic]
     # [scope:fourlists]
     # 四张清单: district A's plain item (its office and liaison keep it); marking 创新举措 on district A's key task
     # (its office) and measure (its leader).
@@ -1248,6 +1272,12 @@ PAGE_LISTS: dict[str, ListCase] = {
     "research:mine": ListCase("leader_a", DISTRICT_B, ("", "state=draft", "unit={street}")),
     "research:plan_export": ListCase("office_a", DISTRICT_B, ("", "campaign={campaign}", "q=秘密&unit={unit}")),
     "research:plan_new": ListCase("liaison_a", DISTRICT_B, ("campaign={campaign}", "")),
+    # [scope:members]
+    # [scope:study]
+    # [scope:studysignin]
+    # [scope:lectures]
+    # [scope:suggestions]
+    # [scope:suggestionspublic]
     # [scope:fourlists]
     # 四张清单: a unit's lists in a campaign (district A's unit and campaign are 404 to district B), its workbook and
     # the new-item form.
@@ -1397,6 +1427,12 @@ API_OBJECTS: dict[str, ObjectBuilder] = {
     ),
     "research-plan-actions": lambda s: ObjectCase({"pk": s.research_draft.pk, "name": "submit"}, "liaison_a"),
     "research-plan-urge": lambda s: ObjectCase({"pk": s.research_draft.pk}, "office_a", data={"message": "越权催办"}),
+    # [scope:members]
+    # [scope:study]
+    # [scope:studysignin]
+    # [scope:lectures]
+    # [scope:suggestions]
+    # [scope:suggestionspublic]
     # [scope:fourlists]
     "list-item-detail": lambda s: ObjectCase({"pk": s.list_item.pk}, "office_a", data={"status": "done"}),
     "innovation-task-detail": lambda s: ObjectCase({"pk": s.task_working.task_id}, "liaison_a"),
@@ -1613,6 +1649,12 @@ API_LISTS: dict[str, ApiListCase] = {
             "unit": s.world.street_a.pk,
         },
     ),
+    # [scope:members]
+    # [scope:study]
+    # [scope:studysignin]
+    # [scope:lectures]
+    # [scope:suggestions]
+    # [scope:suggestionspublic]
     # [scope:fourlists]
     "list-item-list": ApiListCase(
         lambda s: {s.list_item.pk},
@@ -1758,6 +1800,12 @@ EXEMPT: dict[str, str] = {
     "or unit outside the caller's scope is answered as a missing one (400), tested in "
     "luoshi/supervision/tests/test_report_api.py",
     # [scope:research]
+    # [scope:members]
+    # [scope:study]
+    # [scope:studysignin]
+    # [scope:lectures]
+    # [scope:suggestions]
+    # [scope:suggestionspublic]
     # [scope:fourlists]
     "accounts:login": "the public login page; shows no data",
     "accounts:logout": "ends the caller's own session (POST); shows no data",
