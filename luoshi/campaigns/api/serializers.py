@@ -1,8 +1,18 @@
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from rest_framework import serializers
 
 from luoshi.campaigns.models import Aspect, Campaign, Channel, Phase
+from luoshi.campaigns.queries import visible_campaigns
+
+
+class VisibleCampaignField(serializers.PrimaryKeyRelatedField):
+    """Finds only campaigns the requesting user sees; anything else reads as "does not exist"."""
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        request = self.context.get("request")
+        return visible_campaigns(request.user) if request is not None else Campaign.objects.none()
 
 
 class PhaseSerializer(serializers.ModelSerializer):

@@ -10,8 +10,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from luoshi.access.roles import Perm
+from luoshi.campaigns.api.serializers import VisibleCampaignField
 from luoshi.campaigns.models import Campaign
-from luoshi.campaigns.queries import visible_campaigns
 from luoshi.collection import services
 from luoshi.collection.choices import Cycle
 from luoshi.collection.models import CollectionRound, CollectionTemplate, Submission
@@ -25,12 +25,6 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         queryset: Any = super().get_queryset()
         request = self.context.get("request")
         return queryset.visible_to(request.user, Perm.VIEW) if request is not None else queryset.none()
-
-
-class VisibleCampaignField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self) -> QuerySet[Campaign]:
-        request = self.context.get("request")
-        return visible_campaigns(request.user) if request is not None else Campaign.objects.none()
 
 
 FIELD_HELP = _(

@@ -4,33 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from luoshi.access.roles import Perm
+from luoshi.campaigns.api.serializers import VisibleCampaignField
 from luoshi.campaigns.models import Campaign
-from luoshi.campaigns.queries import visible_campaigns
 from luoshi.fourlists.choices import ItemStatus
 from luoshi.fourlists.forms import PLAIN_KINDS
 from luoshi.fourlists.models import ListItem
+from luoshi.orgs.api.serializers import VisibleUnitField
 from luoshi.orgs.models import Unit
-
-
-class VisibleUnitField(serializers.PrimaryKeyRelatedField):
-    """Finds only units the requesting user sees; anything else reads as "does not exist"."""
-
-    def get_queryset(self) -> QuerySet[Unit]:
-        request = self.context.get("request")
-        return Unit.objects.visible_to(request.user, Perm.VIEW) if request is not None else Unit.objects.none()
-
-
-class VisibleCampaignField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self) -> QuerySet[Campaign]:
-        request = self.context.get("request")
-        return visible_campaigns(request.user) if request is not None else Campaign.objects.none()
 
 
 class ListItemSerializer(serializers.ModelSerializer[ListItem]):

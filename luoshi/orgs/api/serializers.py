@@ -1,9 +1,19 @@
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from luoshi.access.roles import Perm
 from luoshi.orgs.models import Unit, UnitKind
+
+
+class VisibleUnitField(serializers.PrimaryKeyRelatedField):
+    """Finds only units the requesting user sees; anything else reads as "does not exist"."""
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        request = self.context.get("request")
+        return Unit.objects.visible_to(request.user, Perm.VIEW) if request is not None else Unit.objects.none()
 
 
 class UnitSerializer(serializers.ModelSerializer[Unit]):

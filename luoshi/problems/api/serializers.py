@@ -11,8 +11,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from luoshi.campaigns.api.serializers import VisibleCampaignField
 from luoshi.campaigns.models import Aspect, Campaign, Channel
-from luoshi.campaigns.queries import visible_campaigns
 from luoshi.core.api import evidence_files_field
 from luoshi.orgs.models import Unit
 from luoshi.problems import services
@@ -37,12 +37,6 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         if request is None:
             return queryset.none()
         return queryset.visible_to(request.user)
-
-
-class VisibleCampaignField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self) -> QuerySet[Campaign]:
-        request = self.context.get("request")
-        return visible_campaigns(request.user) if request is not None else Campaign.objects.none()
 
 
 class RefusalSerializer(serializers.Serializer):

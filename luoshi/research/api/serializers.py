@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from luoshi.access.roles import Perm
+from luoshi.campaigns.api.serializers import VisibleCampaignField
 from luoshi.campaigns.models import Aspect, Campaign, Channel
 from luoshi.campaigns.queries import visible_campaigns
 from luoshi.core.api import evidence_files_field
+from luoshi.orgs.api.serializers import VisibleUnitField
 from luoshi.orgs.models import Unit
 from luoshi.research import queries, services
 from luoshi.research.models import PlanConversion, PlanReview, ResearchDirection, ResearchPlan, ResearchTopic
@@ -22,18 +23,6 @@ from luoshi.visits.services import KINDS, MAX_HEADCOUNT, MAX_REASON
 def _user(field: serializers.Field) -> Any:
     request = field.context.get("request")
     return request.user if request is not None else None
-
-
-class VisibleCampaignField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self) -> QuerySet[Campaign]:
-        user = _user(self)
-        return visible_campaigns(user) if user is not None else Campaign.objects.none()
-
-
-class VisibleUnitField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self) -> QuerySet[Unit]:
-        user = _user(self)
-        return Unit.objects.visible_to(user, Perm.VIEW) if user is not None else Unit.objects.none()
 
 
 class VisibleTopicField(serializers.PrimaryKeyRelatedField):

@@ -11,8 +11,10 @@ from rest_framework import serializers
 
 from luoshi.access.roles import Perm
 from luoshi.accounts.models import User
+from luoshi.campaigns.api.serializers import VisibleCampaignField
 from luoshi.campaigns.models import Aspect, Campaign, Channel
 from luoshi.campaigns.queries import visible_campaigns
+from luoshi.orgs.api.serializers import VisibleUnitField
 from luoshi.orgs.models import Unit
 from luoshi.supervision import services
 from luoshi.supervision.choices import FindingKind, MemberRole
@@ -22,20 +24,6 @@ from luoshi.supervision.models import Finding, GroupAssignment, GroupMember, Sup
 def _user(context: dict[str, Any]) -> Any:
     request = context.get("request")
     return request.user if request is not None else None
-
-
-class VisibleUnitField(serializers.PrimaryKeyRelatedField):
-    """Finds only units the requesting user may see; anything else reads as "does not exist"."""
-
-    def get_queryset(self) -> QuerySet[Unit]:
-        user = _user(self.context)
-        return Unit.objects.visible_to(user, Perm.VIEW) if user is not None else Unit.objects.none()
-
-
-class VisibleCampaignField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self) -> QuerySet[Campaign]:
-        user = _user(self.context)
-        return visible_campaigns(user) if user is not None else Campaign.objects.none()
 
 
 class VisibleAspectField(serializers.PrimaryKeyRelatedField):

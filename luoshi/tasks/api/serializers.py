@@ -16,8 +16,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from luoshi.access.roles import Perm
+from luoshi.campaigns.api.serializers import VisibleCampaignField
 from luoshi.campaigns.models import Campaign
-from luoshi.campaigns.queries import visible_campaigns
 from luoshi.core.api import evidence_files_field
 from luoshi.orgs.models import Unit, UnitKind
 from luoshi.tasks import services
@@ -42,12 +42,6 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         queryset: Any = super().get_queryset()
         request = self.context.get("request")
         return queryset.visible_to(request.user, Perm.VIEW) if request is not None else queryset.none()
-
-
-class VisibleCampaignField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self) -> QuerySet[Campaign]:
-        request = self.context.get("request")
-        return visible_campaigns(request.user) if request is not None else Campaign.objects.none()
 
 
 def _name(user: Any) -> str:

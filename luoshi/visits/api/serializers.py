@@ -4,31 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from luoshi.access.roles import Perm
+from luoshi.campaigns.api.serializers import VisibleCampaignField
 from luoshi.campaigns.models import Campaign
-from luoshi.campaigns.queries import visible_campaigns
+from luoshi.orgs.api.serializers import VisibleUnitField
 from luoshi.orgs.models import Unit
 from luoshi.visits.choices import RuleAction, RuleKind
 from luoshi.visits.models import Visit, VisitRule
 from luoshi.visits.services import KINDS, MAX_HEADCOUNT, MAX_LIMIT, MAX_REASON, MAX_WINDOW
-
-
-class VisibleCampaignField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self) -> QuerySet[Campaign]:
-        request = self.context.get("request")
-        return visible_campaigns(request.user) if request is not None else Campaign.objects.none()
-
-
-class VisibleUnitField(serializers.PrimaryKeyRelatedField):
-    """A unit the user sees; one outside scope reads as "does not exist" (filing for it is then refused)."""
-
-    def get_queryset(self) -> QuerySet[Unit]:
-        request = self.context.get("request")
-        return Unit.objects.visible_to(request.user, Perm.VIEW) if request is not None else Unit.objects.none()
 
 
 class RuleHitSerializer(serializers.Serializer):
