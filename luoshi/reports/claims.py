@@ -137,8 +137,8 @@ def match_rule(
 
 def _own(span: tuple[int, int], figure: tuple[int, int], rivals: list[tuple[int, int]]) -> tuple[int, int] | None:
     mine = closeness(span, figure)
-    if mine is None:
-        return None
+    if mine is None or figure[0] <= span[0] <= span[1] <= figure[1]:
+        return mine  # a phrase within the figure's own text (``5大类``) is the figure's, whatever stands next to it
     for rival in rivals:
         theirs = closeness(span, rival)
         if theirs is not None and theirs < mine:

@@ -1,9 +1,9 @@
 """The platform's own figures a report's claims are checked against, for a unit's subtree in a campaign.
 
 Counts come from problems, key tasks, livelihood projects, supervision (groups the subtree sent, the units they
-were assigned, the findings they confirmed), the visit calendar and research (topics, counter-example topics,
-plans); the two progress measures are percents, compared with a figure given in % (``percent``). A measure
-the platform does not track counts None.
+were assigned, the findings they confirmed), the visit calendar, research (topics, counter-example topics, plans),
+and study, the lecture menu and suggestions (``measures_study``); the two progress measures are percents, compared
+with a figure given in % (``percent``). A measure the platform does not track counts None.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from luoshi.livelihood.queries import campaign_figures
 from luoshi.orgs.models import Unit
 from luoshi.problems.choices import State
 from luoshi.problems.models import Measure, Problem
+from luoshi.reports import measures_study as study
 from luoshi.reports.choices import MeasureKey
 from luoshi.research.models import ResearchPlan, ResearchTopic
 from luoshi.supervision.choices import FindingKind, FindingState
@@ -132,6 +133,19 @@ MEASURES: dict[str, MeasureSource] = {
     MeasureKey.COUNTER_EXAMPLES: MeasureSource(
         gettext_lazy("反面案例数"), lambda c, u: _topics(c, u).filter(is_counter_example=True).count()
     ),
+    MeasureKey.STUDY_CLASSES: MeasureSource(gettext_lazy("读书班、专题学习班次数"), study.study_classes),
+    MeasureKey.ROTATION_CLASSES: MeasureSource(gettext_lazy("轮训班次数"), study.rotation_classes),
+    MeasureKey.READING_HALF_DAYS: MeasureSource(gettext_lazy("读书班最少半天数"), study.reading_half_days),
+    MeasureKey.STUDY_SESSIONS: MeasureSource(gettext_lazy("学习场次数"), study.study_sessions),
+    MeasureKey.ATTENDANCES: MeasureSource(gettext_lazy("参学人次"), study.attendances),
+    MeasureKey.PEOPLE_COVERED: MeasureSource(gettext_lazy("参学人数（不重复）"), study.people_covered),
+    MeasureKey.LECTURE_CATEGORIES: MeasureSource(gettext_lazy("宣讲菜单类别数"), study.lecture_categories),
+    MeasureKey.LECTURE_ITEMS: MeasureSource(gettext_lazy("宣讲菜单项数"), study.lecture_items),
+    MeasureKey.LECTURE_ORDERS: MeasureSource(gettext_lazy("宣讲点单场次"), study.lecture_orders),
+    MeasureKey.LECTURE_LISTENERS: MeasureSource(gettext_lazy("宣讲听众人数"), study.lecture_listeners),
+    MeasureKey.STUDY_GROUPS: MeasureSource(gettext_lazy("开放式学习小组数"), study.study_groups),
+    MeasureKey.SUGGESTIONS: MeasureSource(gettext_lazy("收集意见建议数"), study.suggestions),
+    MeasureKey.SUGGESTIONS_ADOPTED: MeasureSource(gettext_lazy("采纳意见建议数"), study.suggestions_adopted),
     MeasureKey.KEY_TASKS_TOTAL: MeasureSource(gettext_lazy("重点任务数"), lambda c, u: len(key_tasks(c, u))),
     MeasureKey.KEY_TASKS_DONE: MeasureSource(gettext_lazy("已完成重点任务数"), _tasks_done),
     MeasureKey.KEY_TASKS_PROGRESS: MeasureSource(gettext_lazy("重点任务总体进度"), _tasks_progress, percent=True),
