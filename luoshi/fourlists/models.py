@@ -1,8 +1,8 @@
 """The four lists of a leadership group (四张清单: 学习、问题、调研、创新举措).
 
 Problems, research plans and innovation measures (key tasks and rectification measures marked 创新举措)
-come from the mechanisms that hold them; until the study mechanism lands, the study list (and any extra
-innovation measure) holds plain items (``ListItem``).
+come from the mechanisms that hold them, and so do the items of approved study plans (学习计划) on the study
+list; the study list and the innovation list may also hold plain items (``ListItem``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The read side of the four lists (四张清单): a unit's lists in a campaign, assembled from the mechanisms holding them.
 
-- 学习清单: the plain items of kind study (until the study mechanism lands).
+- 学习清单: the items of the unit's approved and done study plans (学习计划) in the campaign, each linking to its plan
+  with its own done status, and the plain items of kind study.
 - 问题清单: the problems of the unit **and its subordinate units** in the campaign — the same count the reports'
   claims check compares a unit's "排查问题 N 个" with (``reports.measures``: 本单位及下级单位), so a report and
   the four lists never disagree on the figure.
@@ -32,6 +33,8 @@ from luoshi.fourlists.models import ListItem
 from luoshi.orgs.models import Unit
 from luoshi.problems.models import Measure, Problem
 from luoshi.research.models import ResearchPlan
+from luoshi.study import plans as study_plans
+from luoshi.study.models import StudyPlanItem
 from luoshi.tasks.models import Task, TaskAssignment
 from luoshi.tasks.queries import percents_for
 
@@ -46,6 +49,7 @@ class Source:
     PLAN = "research_plan"
     TASK = "task"
     MEASURE = "measure"
+    STUDY_PLAN = "study_plan_item"
 
 
 SOURCE_LABELS = {
@@ -54,6 +58,7 @@ SOURCE_LABELS = {
     Source.PLAN: "调研方案",
     Source.TASK: "重点任务",
     Source.MEASURE: "整改措施",
+    Source.STUDY_PLAN: "学习计划",
 }
 
 
@@ -165,6 +170,15 @@ def _item_entries(rows: Iterable[ListItem]) -> Iterator[Entry]:
         yield Entry(row.kind, Source.ITEM, row.pk, row.title, row.owner, row.due_date, status, url, str(row.unit))
 
 
+def _study_plan_entries(rows: Iterable[StudyPlanItem]) -> Iterator[Entry]:
+    for row in rows:
+        status = _("已完成") if row.done else _("未完成")
+        plan = row.plan
+        due = row.planned_date or plan.due_date
+        url = reverse("study:plan_detail", args=[plan.pk])
+        yield Entry(ListKind.STUDY, Source.STUDY_PLAN, row.pk, row.topic, "", due, status, url, str(plan.unit))
+
+
 def _problem_entries(rows: Iterable[Problem]) -> Iterator[Entry]:
     for row in rows:
         owner = str(row.responsible_leader) if row.responsible_leader else str(row.unit)
@@ -236,6 +250,8 @@ def assemble(user: Any, campaign: Campaign, unit: Unit, limit: int | None = PAGE
     """The unit's four lists in the campaign as ``user`` sees them; each list shows at most ``limit`` entries
     (None: all), and its count is always that of every object it holds."""
     study = items(user, campaign, unit, ListKind.STUDY)
+    plan_items = study_plans.feed_items(user, campaign, unit)
+    study_entries = [*_study_plan_entries(_cut(plan_items, limit)), *_item_entries(_cut(study, limit))]
     problem_rows = problems(user, campaign, unit)
     plan_rows = plans(user, campaign, unit)
     tasks = innovation_tasks(user, campaign, unit)
@@ -253,9 +269,9 @@ def assemble(user: Any, campaign: Campaign, unit: Unit, limit: int | None = PAGE
     sections = [
         Section(
             ListKind.STUDY,
-            study.count(),
-            list(_item_entries(_cut(study, limit))),
-            _("学习清单暂由本单位手工填写的事项组成。"),
+            plan_items.count() + study.count(),
+            study_entries if limit is None else study_entries[:limit],
+            _("学习清单含本单位已审核通过的学习计划中的学习内容（状态取自各项学习内容），以及手工填写的事项。"),
         ),
         Section(
             ListKind.PROBLEM,

@@ -47,7 +47,10 @@ class ListItemEditInput(serializers.Serializer):
 class EntrySerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk", help_text=_("对象编号（按 source 区分对象类型）"))
     kind = serializers.CharField(help_text=_("清单：study、problem、research、innovation"))
-    type = serializers.CharField(source="source", help_text=_("对象类型：item、problem、research_plan、task、measure"))
+    type = serializers.CharField(
+        source="source",
+        help_text=_("对象类型：item、problem、research_plan、task、measure、study_plan_item（学习计划中的学习内容）"),
+    )
     title = serializers.CharField()
     owner = serializers.CharField()
     due = serializers.DateField(allow_null=True)
