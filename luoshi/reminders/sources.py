@@ -22,6 +22,8 @@ from luoshi.problems.choices import State as ProblemState
 from luoshi.problems.models import Problem
 from luoshi.research.choices import OPEN_STATES as RESEARCH_OPEN
 from luoshi.research.models import ResearchPlan
+from luoshi.suggestions.choices import SuggestionState
+from luoshi.suggestions.models import Suggestion
 from luoshi.tasks.choices import OPEN_STATES as TASK_OPEN
 from luoshi.tasks.models import TaskAssignment
 
@@ -125,6 +127,18 @@ SOURCES: tuple[DeadlineSource, ...] = (
         url="/research/plans/{pk}/",
         open=Q(state__in=RESEARCH_OPEN),
         audience=Perm.PLAN_RESEARCH,
+        campaign="campaign_id",
+    ),
+    DeadlineSource(
+        name="suggestion",
+        label=_("意见建议答复"),
+        model=Suggestion,
+        due="deadline",
+        unit="unit_id",
+        title="title",
+        url="/suggestions/{pk}/",
+        open=Q(state=SuggestionState.REFERRED),
+        audience=Perm.ANSWER_SUGGESTION,
         campaign="campaign_id",
     ),
     DeadlineSource(

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from luoshi.suggestions import public
 
 app_name = "suggestions_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.file_suggestion, name="file"),
+    path("filed/", public.filed, name="filed"),
+    path("track/", public.track, name="track"),
+    path("answers/", public.answers, name="answers"),
+]
