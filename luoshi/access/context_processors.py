@@ -21,5 +21,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "audit": scope.has_perm_anywhere(user, Perm.READ_AUDIT),
             "import": scope.has_perm_anywhere(user, Perm.IMPORT),
             "demands": scope.has_perm_anywhere(user, Perm.VIEW_DEMANDS),
+            "speaker": scope.has_perm_anywhere(user, Perm.ACCEPT_LECTURE),
         }
     }

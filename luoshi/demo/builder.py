@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,7 +22,9 @@ from luoshi.demo.demand_summary import DemandSummary, summarise_demands
 from luoshi.demo.demands import TICKETS_PER_UNIT, build_demands
 from luoshi.demo.fourlists import build_four_lists
 from luoshi.demo.keytasks import build_key_tasks, key_task_lines
+from luoshi.demo.lectures import build_lectures
 from luoshi.demo.livelihood import build_livelihood, livelihood_lines
+from luoshi.demo.members import build_members
 from luoshi.demo.names import NameMaker
 from luoshi.demo.orgtree import build_org_tree
 from luoshi.demo.people import People, build_cast
@@ -29,6 +32,10 @@ from luoshi.demo.rankings import build_rankings, ranking_lines
 from luoshi.demo.rectification import build_rectification
 from luoshi.demo.research import build_research
 from luoshi.demo.rhythm import build_rhythm, rhythm_lines
+from luoshi.demo.study import build_study
+from luoshi.demo.studygroups import build_study_groups
+from luoshi.demo.studyplans import build_study_plans
+from luoshi.demo.suggestions import build_suggestions
 from luoshi.demo.supervision import build_supervision
 from luoshi.orgs.models import Unit
 from luoshi.problems import services
@@ -108,6 +115,19 @@ def summarise(campaign: Campaign, seconds: float) -> DemoSummary:
     )
 
 
+def build_study_and_suggestions(demo: Any, tree: Any, cast: Any, people: People, seed: int) -> list[str]:
+    """The member register first, then the classes, open groups, study plans, lecture menu and suggestions that
+    refer to its members; each on its own random stream."""
+    today = services.today()
+    lines = build_members(demo, tree, cast, people, random.Random(seed + 7), today)  # noqa: S311
+    steps: tuple[Callable[..., list[str]], ...] = (
+        build_study, build_study_plans, build_study_groups, build_lectures, build_suggestions,
+    )  # fmt: skip
+    for offset, step in enumerate(steps, 8):
+        lines += step(demo, tree, cast, people, random.Random(seed + offset), today)  # noqa: S311
+    return [f"  {line}" for line in lines]
+
+
 def build_demo(units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, demands: int | None = None) -> DemoSummary:
     """Build the fictional city 示范市, its accounts, a campaign in mid-course and a year of citizen
     demands (``demands`` tickets, by default ten per unit); all or nothing."""
@@ -130,7 +150,8 @@ def build_demo(units: int = DEFAULT_UNITS, seed: int = DEFAULT_SEED, demands: in
         ranked = build_rankings(demo, tree, cast, random.Random(seed + 4), services.today())  # noqa: S311
         build_monthly_report(demo.campaign, services.today())
         rhythm = build_rhythm(cast.office, demo.campaign, random.Random(seed + 2), services.today())  # noqa: S311
+        studied = build_study_and_suggestions(demo, tree, cast, people, seed)
     summary = summarise(demo.campaign, time.perf_counter() - started)
     work = (*key_task_lines(demo.campaign), *livelihood_lines(demo.campaign), *collection_lines(demo.campaign))
-    work = (*work, *research, *supervised, *ranking_lines(ranked), *rhythm_lines(rhythm))
+    work = (*work, *research, *supervised, *ranking_lines(ranked), *rhythm_lines(rhythm), *studied)
     return replace(summary, demands=summarise_demands(tree.city), work=work)

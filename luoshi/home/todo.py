@@ -23,6 +23,7 @@ from luoshi.livelihood import todo as livelihood_todo
 from luoshi.orgs.models import Unit
 from luoshi.problems import todo as problem_todo
 from luoshi.research import todo as research_todo
+from luoshi.suggestions import todo as suggestion_todo
 from luoshi.tasks import todo as task_todo
 from luoshi.urging import todo as urging_todo
 
@@ -65,6 +66,7 @@ def sections(user: Any) -> list[TodoSection]:
         *role_sections(user, livelihood_todo.TODOS),
         *role_sections(user, demand_todo.TODOS),
         *role_sections(user, research_todo.TODOS),
+        *role_sections(user, suggestion_todo.TODOS),
         *urging_todo.todo_sections(user),
         *account_todo.todo_sections(user),
         *audit_todo.todo_sections(user),

@@ -762,11 +762,244 @@ class Seed:
         return self.research_reported.files.get()
 
     # [scope:members]
+    # 党员干部名册 (luoshi/members): a member of 东城街道 with a phone, added by district A's liaison.
+    @cached_property
+    def member(self) -> Any:
+        from luoshi.members import services as member_services
+
+        return member_services.create_member(
+            self.world.liaison_a, unit=self.world.street_a, number="MIMI-0001", name=HIDDEN_MEMBER,
+            position="秘密职务甲", phone="13800003333",
+        )  # fmt: skip
+
     # [scope:study]
+    # 学习班次 (luoshi/study): district A's 读书班 in its own campaign organised by 东城街道, one half-day with the
+    # register's member on the roster and present, a pending leave request filed by district A's office, and a
+    # rotation over district A.
+    @cached_property
+    def study_class(self) -> Any:
+        from luoshi.study import services as study_services
+
+        w = self.world
+        return study_services.create_class(w.liaison_a, campaign=self.campaign, unit=w.street_a, topic=HIDDEN_STUDY[0])
+
+    @cached_property
+    def study_session(self) -> Any:
+        from luoshi.study import services as study_services
+
+        w = self.world
+        made = study_services.add_session(
+            w.liaison_a, self.study_class, date=dt.date(2026, 5, 4), place=HIDDEN_STUDY[1]
+        )
+        study_services.roster_from_numbers(w.liaison_a, self.study_class, [self.member.number])
+        study_services.mark_attendance(w.liaison_a, made, {self.member.pk: "present"})
+        return made
+
+    @cached_property
+    def study_leave(self) -> Any:
+        from luoshi.study import services as study_services
+
+        return study_services.request_leave(
+            self.world.office_a, self.study_session, self.member, reason=HIDDEN_STUDY[2]
+        )
+
+    @cached_property
+    def study_rotation(self) -> Any:
+        from luoshi.study import rotations as study_rotations
+
+        return study_rotations.create_rotation(
+            self.world.office_a, campaign=self.campaign, unit=self.world.district_a, title=HIDDEN_STUDY[3]
+        )
+
     # [scope:studysignin]
+    # 开放式学习小组 (luoshi/study groups): an open group hosted by 东城街道 in district A's own campaign, with the
+    # register's member joined and one meeting (a session with its sign-in code).
+    @cached_property
+    def study_group(self) -> Any:
+        from luoshi.study import groups as study_groups
+
+        w = self.world
+        group = study_groups.create_group(
+            w.liaison_a, campaign=self.campaign, unit=w.street_a, name=HIDDEN_STUDY_GROUP[0], topic="秘密主题",
+            address=HIDDEN_STUDY_GROUP[1],
+        )  # fmt: skip
+        study_groups.join_group(w.liaison_a, group, self.member)
+        return group
+
+    @cached_property
+    def study_group_meeting(self) -> Any:
+        from luoshi.study import groups as study_groups
+
+        return study_groups.add_meeting(self.world.liaison_a, self.study_group, date=dt.date(2026, 5, 9))
+
     # [scope:studyplans]
+    # 学习计划 (luoshi/study/plans): plans of district A's leadership group in its own campaign, drafted by its
+    # liaison and reviewed by its office, one in each state an action starts from.
+    def _study_plan(self, state: str) -> Any:
+        from luoshi.study import plans as study_plans
+
+        w = self.world
+        item = {"topic": HIDDEN_STUDY_PLAN[1], "planned_date": dt.date(2026, 5, 6), "half_days": 2}
+        plan = study_plans.create_plan(
+            w.liaison_a, campaign=self.campaign, unit=w.district_a, title=f"{HIDDEN_STUDY_PLAN[0]}{state}",
+            due_date=dt.date(2026, 9, 1), items=[item],
+        )  # fmt: skip
+        if state != "draft":
+            plan = study_plans.submit_plan(w.liaison_a, plan)
+        if state == "approved":
+            plan = study_plans.approve_plan(w.office_a, plan, comments="同意")
+        return plan
+
+    @cached_property
+    def study_plan_draft(self) -> Any:
+        return self._study_plan("draft")
+
+    @cached_property
+    def study_plan_submitted(self) -> Any:
+        return self._study_plan("submitted")
+
+    @cached_property
+    def study_plan_approved(self) -> Any:
+        return self._study_plan("approved")
+
     # [scope:lectures]
+    # 宣讲菜单 (luoshi/lectures): a category and an item of district A's own campaign, spoken by a member of
+    # district A whose login ``lecture_speaker_a`` is 宣讲员 there; orders of 东城街道 by district A's liaison, one
+    # in each state an action starts from (dispatched by district A's office, the campaign's office).
+    @cached_property
+    def lecture_speaker(self) -> Any:
+        from luoshi.access.roles import Role
+        from luoshi.members.services import create_member
+
+        w = self.world
+        w.users["lecture_speaker_a"] = make_user("lecture_speaker_a", Role.SPEAKER, w.district_a, "东城宣讲员")
+        user = w.users["lecture_speaker_a"]
+        return create_member(None, unit=w.district_a, number="MIMI-L001", name=HIDDEN_LECTURES[3], user=user)
+
+    @cached_property
+    def lecture_category(self) -> Any:
+        from luoshi.lectures import services as lecture_services
+
+        return lecture_services.create_category(self.world.office_a, campaign=self.campaign, name=HIDDEN_LECTURES[0])
+
+    @cached_property
+    def lecture_item(self) -> Any:
+        from luoshi.lectures import services as lecture_services
+
+        return lecture_services.create_item(
+            self.world.office_a, campaign=self.campaign, category=self.lecture_category, title=HIDDEN_LECTURES[1],
+            speaker=self.lecture_speaker, minutes=90,
+        )  # fmt: skip
+
+    def _lecture_order(self, state: str, day: int) -> Any:
+        from luoshi.lectures import services as ls
+
+        w = self.world
+        order = ls.order_lecture(
+            w.liaison_a, item=self.lecture_item, unit=w.street_a, wished_date=dt.date(2026, 4, day), wished_half="am",
+            audience=HIDDEN_LECTURES[2],
+        )  # fmt: skip
+        speaker = self.world.users["lecture_speaker_a"]
+        steps = [
+            lambda o: ls.dispatch_order(w.office_a, o),
+            lambda o: ls.accept_order(speaker, o),
+            lambda o: ls.hold_order(speaker, o, listeners=88),
+            lambda o: ls.rate_order(w.liaison_a, o, rating=5, comment=HIDDEN_LECTURES[4]),
+        ]
+        order_of_states = ("ordered", "dispatched", "accepted", "held", "rated")
+        for step in steps[: order_of_states.index(state)]:
+            order = step(type(order)._default_manager.get(pk=order.pk))
+        return order
+
+    @cached_property
+    def lecture_ordered(self) -> Any:
+        return self._lecture_order("ordered", 1)
+
+    @cached_property
+    def lecture_dispatched(self) -> Any:
+        return self._lecture_order("dispatched", 2)
+
+    @cached_property
+    def lecture_accepted(self) -> Any:
+        return self._lecture_order("accepted", 3)
+
+    @cached_property
+    def lecture_held(self) -> Any:
+        return self._lecture_order("held", 4)
+
+    @cached_property
+    def lecture_rated(self) -> Any:
+        return self._lecture_order("rated", 5)
+
     # [scope:suggestions]
+    # 建言献策 (luoshi/suggestions): suggestions of district A's own campaign, one public (submitted), one by district
+    # A's liaison (triaged), one referred to 东城街道 with a private note, one answered, one overdue; a group and an
+    # answer template of the campaign.
+    def _suggestion(self, title: str, state: str) -> Any:
+        from luoshi.suggestions import intake
+        from luoshi.suggestions import services as sg
+
+        w, campaign, content = self.world, self.campaign, HIDDEN_SUGGESTIONS[1]
+        if state == "submitted":
+            made, _code = intake.submit_public_suggestion(
+                campaign=campaign, category="livelihood", topic="秘密主题甲", title=title, content=content,
+                name="秘密建议人", phone="13800004444", anonymous=False,
+            )  # fmt: skip
+            return made
+        made = intake.submit_member_suggestion(
+            w.liaison_a, campaign=campaign, category="livelihood", topic="秘密主题甲", title=title, content=content
+        )
+        made = sg.triage_suggestion(w.office_a, made, category="livelihood", topic="秘密主题甲")
+        if state == "triaged":
+            return made
+        deadline = sg.today() + dt.timedelta(days=10)
+        made = sg.refer_suggestion(w.office_a, made, unit=w.street_a, deadline=deadline)
+        if state == "answered":
+            return sg.answer_suggestion(w.liaison_a, made, text=HIDDEN_SUGGESTIONS[2])
+        return made
+
+    @cached_property
+    def sg_submitted(self) -> Any:
+        return self._suggestion(f"{HIDDEN_SUGGESTIONS[0]}待研判", "submitted")
+
+    @cached_property
+    def sg_triaged(self) -> Any:
+        return self._suggestion(f"{HIDDEN_SUGGESTIONS[0]}已研判", "triaged")
+
+    @cached_property
+    def sg_referred(self) -> Any:
+        from luoshi.suggestions import services as sg
+
+        made = self._suggestion(f"{HIDDEN_SUGGESTIONS[0]}已转办", "referred")
+        sg.add_note(self.world.office_a, made, text=HIDDEN_SUGGESTIONS[3])
+        return type(made)._default_manager.get(pk=made.pk)
+
+    @cached_property
+    def sg_answered(self) -> Any:
+        return self._suggestion(f"{HIDDEN_SUGGESTIONS[0]}已答复", "answered")
+
+    @cached_property
+    def sg_overdue(self) -> Any:
+        made = self._suggestion(f"{HIDDEN_SUGGESTIONS[0]}逾期", "referred")
+        type(made)._default_manager.filter(pk=made.pk).update(deadline=dt.date(2026, 1, 5), light="red")
+        return type(made)._default_manager.get(pk=made.pk)
+
+    @cached_property
+    def sg_group(self) -> Any:
+        from luoshi.suggestions import services as sg
+
+        group = sg.create_group(self.world.office_a, campaign=self.campaign, title=HIDDEN_SUGGESTIONS[4])
+        sg.add_to_group(self.world.office_a, self.sg_referred, group)
+        return group
+
+    @cached_property
+    def sg_template(self) -> Any:
+        from luoshi.suggestions import services as sg
+
+        w = self.world
+        title, text = HIDDEN_SUGGESTIONS[5], "秘密答复模板内容"
+        return sg.create_template(w.office_a, campaign=self.campaign, title=title, text=text)
+
     # [scope:suggestionspublic]
     # [scope:fourlists]
     # 四张清单 (luoshi/fourlists): a plain study item of district A in its own campaign.
@@ -819,11 +1052,19 @@ class Seed:
         texts += [*HIDDEN_RESEARCH, f"/research/plans/{self.research_draft.pk}/"]
         texts += [f"/research/plans/{self.research_reported.pk}/", f"/research/files/{self.research_file.pk}/"]
         # [scope:members]
+        texts += [HIDDEN_MEMBER, "秘密职务甲", f"/members/{self.member.pk}/"]
         # [scope:study]
+        texts += [*HIDDEN_STUDY, f"/study/classes/{self.study_class.pk}/"]
+        texts += [f"/study/rotations/{self.study_rotation.pk}/"]
         # [scope:studysignin]
+        texts += [*HIDDEN_STUDY_GROUP, f"/study/groups/{self.study_group.pk}/"]
         # [scope:studyplans]
+        texts += [*HIDDEN_STUDY_PLAN, f"/study/plans/{self.study_plan_draft.pk}/"]
         # [scope:lectures]
+        texts += [*HIDDEN_LECTURES, f"/lectures/items/{self.lecture_item.pk}/"]
+        texts += [f"/lectures/orders/{self.lecture_ordered.pk}/", f"/lectures/orders/{self.lecture_rated.pk}/"]
         # [scope:suggestions]
+        texts += [*HIDDEN_SUGGESTIONS, f"/suggestions/{self.sg_referred.pk}/", f"/suggestions/{self.sg_submitted.pk}/"]
         # [scope:suggestionspublic]
         # [scope:fourlists]
         texts += [self.list_item.title, f"/fourlists/items/{self.list_item.pk}/"]
@@ -862,11 +1103,33 @@ HIDDEN_RESEARCH = ("秘密调研方向甲", "秘密调研课题甲", "秘密调�
 EVERYTHING += ("research_direction", "research_topic", "research_draft", "research_submitted", "research_approved")
 EVERYTHING += ("research_fieldwork", "research_reported", "research_file")
 # [scope:members]
+HIDDEN_MEMBER = "秘密党员甲"  # 党员干部名册
+EVERYTHING += ("member",)
 # [scope:study]
+HIDDEN_STUDY = ("秘密读书班甲", "秘密学习地点甲", "秘密请假事由甲", "秘密轮训甲")  # 学习班次
+EVERYTHING += ("study_class", "study_session", "study_leave", "study_rotation")
 # [scope:studysignin]
+HIDDEN_STUDY_GROUP = ("秘密学习小组甲", "秘密小组地点甲")  # 开放式学习小组
+EVERYTHING += ("study_group", "study_group_meeting")
 # [scope:studyplans]
+HIDDEN_STUDY_PLAN = ("秘密学习计划甲", "秘密学习专题甲")  # 学习计划
+EVERYTHING += ("study_plan_draft", "study_plan_submitted", "study_plan_approved")
 # [scope:lectures]
+# 宣讲菜单
+HIDDEN_LECTURES = ("秘密宣讲类别甲", "秘密宣讲题目甲", "秘密宣讲对象甲", "秘密宣讲员甲", "秘密宣讲评价甲")
+EVERYTHING += ("lecture_category", "lecture_item", "lecture_ordered", "lecture_dispatched", "lecture_accepted")
+EVERYTHING += ("lecture_held", "lecture_rated")
 # [scope:suggestions]
+# 建言献策: titles, content, an answer, a private note, a group and an answer template of district A
+HIDDEN_SUGGESTIONS: tuple[str, ...] = (
+    "秘密建议甲",
+    "秘密建议内容甲甲甲甲甲",
+    "秘密答复甲",
+    "秘密内部备注甲",
+    "秘密同类建议甲",
+)
+HIDDEN_SUGGESTIONS += ("秘密答复模板甲",)
+EVERYTHING += ("sg_submitted", "sg_triaged", "sg_referred", "sg_answered", "sg_overdue", "sg_group", "sg_template")
 # [scope:suggestionspublic]
 # [scope:fourlists]
 EVERYTHING += ("list_item",)  # 四张清单
@@ -1106,11 +1369,75 @@ PAGE_OBJECTS: dict[str, ObjectBuilder] = {
     "research:convert_problem": lambda s: ObjectCase({"pk": s.research_reported.pk}, "liaison_a"),
     "research:file": lambda s: ObjectCase({"pk": s.research_file.pk}, "leader_a"),
     # [scope:members]
+    # 党员干部名册: district A's member; its liaison sees, edits and takes it off the register.
+    "members:detail": lambda s: ObjectCase({"pk": s.member.pk}, "liaison_a"),
+    "members:edit": lambda s: ObjectCase({"pk": s.member.pk}, "liaison_a"),
+    "members:deactivate": lambda s: ObjectCase({"pk": s.member.pk}, "liaison_a"),
     # [scope:study]
+    # 学习班次: district A's class, its half-day and leave request, its rotation; leaders see, organisers act.
+    "study:class": lambda s: ObjectCase({"pk": s.study_class.pk}, "leader_a"),
+    "study:class_edit": lambda s: ObjectCase({"pk": s.study_class.pk}, "liaison_a"),
+    "study:session_new": lambda s: ObjectCase({"pk": s.study_class.pk}, "liaison_a"),
+    "study:roster": lambda s: ObjectCase({"pk": s.study_class.pk}, "liaison_a"),
+    "study:session": lambda s: ObjectCase({"pk": s.study_session.pk}, "liaison_a"),
+    "study:session_export": lambda s: ObjectCase({"pk": s.study_session.pk}, "liaison_a"),
+    "study:leave_new": lambda s: ObjectCase({"pk": s.study_session.pk}, "liaison_a"),
+    "study:leave_decide": lambda s: ObjectCase({"pk": s.study_leave.pk}, "liaison_a", data={"decision": "approve"}),
+    "study:rotation": lambda s: ObjectCase({"pk": s.study_rotation.pk}, "leader_a"),
+    "study:rotation_edit": lambda s: ObjectCase({"pk": s.study_rotation.pk}, "office_a"),
+    "study:batch_new": lambda s: ObjectCase({"pk": s.study_rotation.pk}, "office_a"),
+    "study:rotation_export": lambda s: ObjectCase({"pk": s.study_rotation.pk}, "office_a"),
     # [scope:studysignin]
+    # 开放式学习小组: district A's group and meeting; leaders see them, organisers edit, add members and meetings,
+    # mark attendance and show the meeting's 签到码.
+    "study:group_detail": lambda s: ObjectCase({"pk": s.study_group.pk}, "leader_a"),
+    "study:group_edit": lambda s: ObjectCase({"pk": s.study_group.pk}, "liaison_a"),
+    "study:group_members": lambda s: ObjectCase({"pk": s.study_group.pk}, "liaison_a", data={"number": "NOPE-1"}),
+    "study:group_meeting_new": lambda s: ObjectCase({"pk": s.study_group.pk}, "liaison_a"),
+    "study:group_meeting": lambda s: ObjectCase({"pk": s.study_group_meeting.pk}, "leader_a"),
+    "study:signin_code": lambda s: ObjectCase({"pk": s.study_group_meeting.pk}, "liaison_a"),
+    "study:signin_code_panel": lambda s: ObjectCase({"pk": s.study_session.pk}, "liaison_a"),
     # [scope:studyplans]
+    # 学习计划: drafted and carried out by district A's liaison, reviewed by its office.
+    "study:plan_detail": lambda s: ObjectCase({"pk": s.study_plan_draft.pk}, "liaison_a"),
+    "study:plan_edit": lambda s: ObjectCase({"pk": s.study_plan_draft.pk}, "liaison_a"),
+    "study:plan_submit": lambda s: ObjectCase({"pk": s.study_plan_draft.pk}, "liaison_a"),
+    "study:plan_return": lambda s: ObjectCase({"pk": s.study_plan_submitted.pk}, "office_a"),
+    "study:plan_approve": lambda s: ObjectCase({"pk": s.study_plan_submitted.pk}, "office_a"),
+    "study:plan_complete": lambda s: ObjectCase({"pk": s.study_plan_approved.pk}, "liaison_a"),
+    "study:plan_item_done": lambda s: ObjectCase(
+        {"pk": s.study_plan_approved.pk, "item": s.study_plan_approved.items.get().pk}, "liaison_a"
+    ),
     # [scope:lectures]
+    # 宣讲菜单: the menu's category and item by its office, the orders by the role taking each action.
+    "lectures:category_edit": lambda s: ObjectCase({"pk": s.lecture_category.pk}, "office_a"),
+    "lectures:item": lambda s: ObjectCase({"pk": s.lecture_item.pk}, "liaison_a"),
+    "lectures:item_edit": lambda s: ObjectCase({"pk": s.lecture_item.pk}, "office_a"),
+    "lectures:order_new": lambda s: ObjectCase({"pk": s.lecture_item.pk}, "liaison_a"),
+    "lectures:order": lambda s: ObjectCase({"pk": s.lecture_ordered.pk}, "liaison_a"),
+    "lectures:dispatch": lambda s: ObjectCase({"pk": s.lecture_ordered.pk}, "office_a"),
+    "lectures:cancel": lambda s: ObjectCase({"pk": s.lecture_ordered.pk}, "liaison_a"),
+    "lectures:accept": lambda s: ObjectCase({"pk": s.lecture_dispatched.pk}, "lecture_speaker_a"),
+    "lectures:decline": lambda s: ObjectCase({"pk": s.lecture_dispatched.pk}, "lecture_speaker_a"),
+    "lectures:hold": lambda s: ObjectCase({"pk": s.lecture_accepted.pk}, "lecture_speaker_a"),
+    "lectures:record": lambda s: ObjectCase({"pk": s.lecture_accepted.pk}, "office_a"),
+    "lectures:rate": lambda s: ObjectCase({"pk": s.lecture_held.pk}, "liaison_a"),
     # [scope:suggestions]
+    "suggestions:detail": lambda s: ObjectCase({"pk": s.sg_referred.pk}, "liaison_a"),
+    "suggestions:triage": lambda s: ObjectCase({"pk": s.sg_submitted.pk}, "office_a"),
+    "suggestions:refer": lambda s: ObjectCase({"pk": s.sg_triaged.pk}, "office_a"),
+    "suggestions:answer": lambda s: ObjectCase({"pk": s.sg_referred.pk}, "liaison_a"),
+    "suggestions:decide": lambda s: ObjectCase({"pk": s.sg_answered.pk}, "office_a"),
+    "suggestions:dismiss": lambda s: ObjectCase({"pk": s.sg_submitted.pk}, "office_a"),
+    "suggestions:note": lambda s: ObjectCase({"pk": s.sg_referred.pk}, "liaison_a"),
+    "suggestions:group_set": lambda s: ObjectCase({"pk": s.sg_submitted.pk}, "office_a"),
+    "suggestions:convert_task": lambda s: ObjectCase({"pk": s.sg_referred.pk}, "office_a"),
+    "suggestions:convert_problem": lambda s: ObjectCase({"pk": s.sg_referred.pk}, "office_a"),
+    "suggestions:convert_proposal": lambda s: ObjectCase({"pk": s.sg_referred.pk}, "office_a"),
+    "suggestions:group": lambda s: ObjectCase({"pk": s.sg_group.pk}, "office_a"),
+    "suggestions:group_edit": lambda s: ObjectCase({"pk": s.sg_group.pk}, "office_a"),
+    "suggestions:template_edit": lambda s: ObjectCase({"pk": s.sg_template.pk}, "office_a"),
+    "suggestions:template_delete": lambda s: ObjectCase({"pk": s.sg_template.pk}, "office_a"),
     # [scope:suggestionspublic]
     # [scope:fourlists]
     # 四张清单: district A's plain item (its office and liaison keep it); marking 创新举措 on district A's key task
@@ -1277,12 +1604,76 @@ PAGE_LISTS: dict[str, ListCase] = {
     "research:plan_export": ListCase("office_a", DISTRICT_B, ("", "campaign={campaign}", "q=秘密&unit={unit}")),
     "research:plan_new": ListCase("liaison_a", DISTRICT_B, ("campaign={campaign}", "")),
     # [scope:members]
+    # 党员干部名册: the list and its export by unit, keyword and kind; the forms and the template show no members.
+    "members:list": ListCase("liaison_a", DISTRICT_B, ("", "unit={unit}", "q=秘密", "kind=party&unit={street}")),
+    "members:export": ListCase("office_a", DISTRICT_B, ("", "unit={unit}", "q=秘密&status=all")),
+    "members:new": ListCase(None, DISTRICT_B, ("",)),
+    "members:import": ListCase(None, DISTRICT_B, ("",)),
+    "members:import_template": ListCase(None, DISTRICT_B, ("",)),
     # [scope:study]
+    # 学习班次: district A's own campaign is 404 to district B; coverage of district A's unit too.
+    "study:index": ListCase(
+        "liaison_a",
+        DISTRICT_B,
+        ("campaign={campaign}", "", "campaign={city_campaign}", "campaign={campaign}&kind=reading"),
+    ),
+    "study:below": ListCase("liaison_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "study:class_new": ListCase("liaison_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "study:leaves": ListCase("liaison_a", DISTRICT_B),
+    "study:mine": ListCase(None, DISTRICT_B),
+    "study:coverage": ListCase(
+        "liaison_a", DISTRICT_B, ("campaign={campaign}", "campaign={city_campaign}&unit={unit}", "")
+    ),
+    "study:coverage_export": ListCase("liaison_a", DISTRICT_B, ("campaign={campaign}", "campaign={city_campaign}")),
+    "study:rotations": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "study:rotation_new": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
     # [scope:studysignin]
+    # 开放式学习小组: the list by unit, campaign, keyword and room left; the form; 附近的学习小组 (the caller's member).
+    "study:group_list": ListCase(
+        "liaison_a", DISTRICT_B, ("", "unit={unit}", "campaign={campaign}&q=秘密", "unit={street}&space=1")
+    ),
+    "study:group_new": ListCase(None, DISTRICT_B, ("",)),
+    "study:group_near": ListCase(None, DISTRICT_B, ("",)),
     # [scope:studyplans]
+    # 学习计划: district A's campaign is not district B's.
+    "study:plan_list": ListCase("liaison_a", DISTRICT_B, ("", "campaign={campaign}&unit={unit}", "state=draft")),
+    "study:plan_export": ListCase("liaison_a", DISTRICT_B, ("", "campaign={campaign}", "unit={unit}")),
+    "study:plan_new": ListCase("liaison_a", DISTRICT_B, ("campaign={campaign}", "")),
     # [scope:lectures]
+    # 宣讲菜单
+    "lectures:index": ListCase("liaison_a", DISTRICT_B, ("campaign={campaign}", "", "campaign={city_campaign}")),
+    "lectures:category_new": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "lectures:item_new": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "lectures:menu_import": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "lectures:menu_template": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "lectures:menu_export": ListCase("liaison_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "lectures:orders": ListCase("liaison_a", DISTRICT_B, ("", "campaign={campaign}&unit={unit}", "q=秘密")),
+    "lectures:mine": ListCase("lecture_speaker_a", DISTRICT_B, ("", "state=dispatched", "unit={street}")),
+    "lectures:calendar": ListCase("office_a", DISTRICT_B, ("all=1", "")),
+    "lectures:order_export": ListCase("office_a", DISTRICT_B, ("", "campaign={campaign}", "q=秘密&unit={unit}")),
     # [scope:suggestions]
+    "suggestions:index": ListCase(
+        "office_a", DISTRICT_B, ("", "campaign={campaign}&unit={unit}", "q=秘密", "state=referred&overdue=true")
+    ),
+    "suggestions:mine": ListCase("liaison_a", DISTRICT_B, ("", "state=triaged")),
+    "suggestions:to_answer": ListCase("liaison_a", DISTRICT_B, ("", "unit={street}")),
+    "suggestions:overdue": ListCase("office_a", DISTRICT_B, ("", "campaign={campaign}")),
+    "suggestions:export": ListCase("office_a", DISTRICT_B, ("", "campaign={campaign}", "q=秘密&unit={unit}")),
+    "suggestions:new": ListCase("liaison_a", DISTRICT_B, ("",)),
+    "suggestions:groups": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "suggestions:group_new": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "suggestions:templates": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "suggestions:template_new": ListCase("office_a", DISTRICT_B, ("campaign={campaign}", "")),
+    "suggestions:bulk_answer": ListCase(None, DISTRICT_B, ("",)),
     # [scope:suggestionspublic]
+    # 建议办理率: the rates of a unit's subtree for a campaign, drilled down to its children (东城街道 is a child of
+    # district A); district A's unit and its own campaign are 404 to district B.
+    "suggestions:rates": ListCase(
+        "office_a", DISTRICT_B, ("", "campaign={campaign}", "campaign={city_campaign}&unit={unit}", "unit={street}")
+    ),
+    "suggestions:rates_export": ListCase(
+        "office_a", DISTRICT_B, ("", "campaign={campaign}", "campaign={city_campaign}&unit={unit}", "unit={street}")
+    ),
     # [scope:fourlists]
     # 四张清单: a unit's lists in a campaign (district A's unit and campaign are 404 to district B), its workbook and
     # the new-item form.
@@ -1433,11 +1824,42 @@ API_OBJECTS: dict[str, ObjectBuilder] = {
     "research-plan-actions": lambda s: ObjectCase({"pk": s.research_draft.pk, "name": "submit"}, "liaison_a"),
     "research-plan-urge": lambda s: ObjectCase({"pk": s.research_draft.pk}, "office_a", data={"message": "越权催办"}),
     # [scope:members]
+    # 党员干部名册: district A's member; its liaison renames it.
+    "member-detail": lambda s: ObjectCase({"pk": s.member.pk}, "liaison_a", data={"name": "越权改名"}),
     # [scope:study]
+    # 学习班次
+    "study-class-detail": lambda s: ObjectCase({"pk": s.study_class.pk}, "liaison_a"),
+    "study-session-detail": lambda s: ObjectCase({"pk": s.study_session.pk}, "liaison_a"),
+    "study-session-attendance": lambda s: ObjectCase(
+        {"pk": s.study_session.pk}, "liaison_a", data={"marks": [{"member": s.member.pk, "status": "late"}]}
+    ),
     # [scope:studysignin]
+    # 开放式学习小组
+    "study-group-detail": lambda s: ObjectCase({"pk": s.study_group.pk}, "leader_a"),
     # [scope:studyplans]
+    # 学习计划
+    "study-plan-detail": lambda s: ObjectCase(
+        {"pk": s.study_plan_draft.pk}, "liaison_a", data={"title": "越权修改", "due_date": "2026-09-01"}
+    ),
+    "study-plan-actions": lambda s: ObjectCase({"pk": s.study_plan_draft.pk, "name": "submit"}, "liaison_a"),
+    "study-plan-urge": lambda s: ObjectCase({"pk": s.study_plan_draft.pk}, "office_a", data={"message": "越权催办"}),
     # [scope:lectures]
+    # 宣讲菜单
+    "lecture-item-detail": lambda s: ObjectCase(
+        {"pk": s.lecture_item.pk},
+        "office_a",
+        data={"category": s.lecture_category.pk, "title": "越权改名", "speaker_number": s.lecture_speaker.number},
+    ),
+    "lecture-order-detail": lambda s: ObjectCase({"pk": s.lecture_rated.pk}, "liaison_a"),
+    "lecture-order-actions": lambda s: ObjectCase({"pk": s.lecture_ordered.pk, "name": "dispatch"}, "office_a"),
     # [scope:suggestions]
+    "suggestion-detail": lambda s: ObjectCase({"pk": s.sg_referred.pk}, "liaison_a"),
+    "suggestion-act": lambda s: ObjectCase(
+        {"pk": s.sg_referred.pk, "name": "note"}, "office_a", data={"text": "越权备注"}
+    ),
+    "suggestion-template-detail": lambda s: ObjectCase(
+        {"pk": s.sg_template.pk}, "office_a", data={"title": "越权改名", "text": "越权答复"}
+    ),
     # [scope:suggestionspublic]
     # [scope:fourlists]
     "list-item-detail": lambda s: ObjectCase({"pk": s.list_item.pk}, "office_a", data={"status": "done"}),
@@ -1656,12 +2078,116 @@ API_LISTS: dict[str, ApiListCase] = {
         },
     ),
     # [scope:members]
+    # 党员干部名册
+    "member-list": ApiListCase(
+        lambda s: {s.member.pk},
+        "liaison_a",
+        data=lambda s: {"unit": s.world.street_a.pk, "number": "HACK-0001", "name": "越权党员"},
+        refs=("unit",),
+        filters=lambda s: {"unit": s.world.street_a.pk},
+    ),
     # [scope:study]
+    # 学习班次
+    "study-class-list": ApiListCase(
+        lambda s: {s.study_class.pk},
+        "liaison_a",
+        data=lambda s: {"campaign": s.campaign.pk, "unit": s.world.street_a.pk, "topic": "越权班次"},
+        refs=("campaign", "unit"),
+        filters=lambda s: {"campaign": s.campaign.pk, "rotation": s.study_rotation.pk},
+    ),
+    "study-session-list": ApiListCase(
+        lambda s: {s.study_session.pk},
+        "liaison_a",
+        data=lambda s: {"study_class": s.study_class.pk, "date": "2026-06-01", "half": "pm"},
+        refs=("study_class",),
+        filters=lambda s: {"study_class": s.study_class.pk},
+    ),
     # [scope:studysignin]
+    # 开放式学习小组
+    "study-group-list": ApiListCase(
+        lambda s: {s.study_group.pk},
+        "liaison_a",
+        data=lambda s: {
+            "campaign": s.campaign.pk,
+            "unit": s.world.street_a.pk,
+            "name": "越权小组",
+            "topic": "越权",
+            "address": "越权地点",
+        },
+        refs=("campaign", "unit"),
+        filters=lambda s: {"campaign": s.campaign.pk, "unit": s.world.street_a.pk},
+    ),
     # [scope:studyplans]
+    # 学习计划
+    "study-plan-list": ApiListCase(
+        lambda s: {s.study_plan_draft.pk, s.study_plan_approved.pk},
+        "liaison_a",
+        data=lambda s: {
+            "campaign": s.campaign.pk,
+            "unit": s.world.district_a.pk,
+            "title": "越权计划",
+            "due_date": "2026-09-01",
+        },
+        refs=("campaign", "unit"),
+        filters=lambda s: {"campaign": s.campaign.pk, "unit": s.world.district_a.pk},
+    ),
     # [scope:lectures]
+    # 宣讲菜单
+    "lecture-item-list": ApiListCase(
+        lambda s: {s.lecture_item.pk},
+        "office_a",
+        data=lambda s: {
+            "category": s.lecture_category.pk,
+            "title": "越权宣讲",
+            "speaker_number": s.lecture_speaker.number,
+        },
+        refs=("category",),
+        filters=lambda s: {"campaign": s.campaign.pk, "category": s.lecture_category.pk},
+    ),
+    "lecture-order-list": ApiListCase(
+        lambda s: {s.lecture_ordered.pk, s.lecture_rated.pk},
+        "liaison_a",
+        data=lambda s: {
+            "item": s.lecture_item.pk,
+            "unit": s.world.street_a.pk,
+            "wished_date": "2026-05-06",
+            "wished_half": "pm",
+        },
+        refs=("item", "unit"),
+        filters=lambda s: {
+            "campaign": s.campaign.pk,
+            "item": s.lecture_item.pk,
+            "speaker": s.lecture_speaker.pk,
+            "unit": s.world.street_a.pk,
+        },
+    ),
     # [scope:suggestions]
+    "suggestion-list": ApiListCase(
+        lambda s: {s.sg_submitted.pk, s.sg_referred.pk},
+        "office_a",
+        data=lambda s: {
+            "campaign": s.campaign.pk,
+            "category": "other",
+            "title": "越权建议标题",
+            "content": "这是一条越权提出的建议内容。",
+        },
+        refs=("campaign",),
+        filters=lambda s: {"campaign": s.campaign.pk, "unit": s.world.district_a.pk, "group": s.sg_group.pk},
+    ),
+    "suggestion-template-list": ApiListCase(
+        lambda s: {s.sg_template.pk},
+        "office_a",
+        data=lambda s: {"campaign": s.campaign.pk, "title": "越权模板", "text": "越权答复"},
+        refs=("campaign",),
+        filters=lambda s: {"campaign": s.campaign.pk},
+    ),
     # [scope:suggestionspublic]
+    # 建议办理率: the insider's rows are district A's children; an outside campaign or unit is 404 like a missing one.
+    "suggestion-rates-list": ApiListCase(
+        lambda s: {s.world.street_a.pk},
+        "office_a",
+        filters=lambda s: {"campaign": s.campaign.pk, "unit": s.world.district_a.pk},
+    ),
     # [scope:fourlists]
     "list-item-list": ApiListCase(
         lambda s: {s.list_item.pk},
@@ -1809,11 +2335,33 @@ EXEMPT: dict[str, str] = {
     # [scope:research]
     # [scope:members]
     # [scope:study]
+    "study-coverage": "figures (no rows, no ids) of a campaign in a unit named by ?campaign=&unit=; a campaign or "
+    "unit outside the caller's scope is 404 and bad numbers 400, tested in luoshi/study/tests/test_classes_api.py",
     # [scope:studysignin]
+    "study_public:signin": "the public phone page behind a session's QR code (no login): it answers only with the "
+    "current rotating code of that session and shows the session's title alone; tested in "
+    "luoshi/study/tests/test_signin_pages.py",
+    "study_public:group_feed": "a group's public .ics feed (no login): the unguessable feed token in the address is "
+    "the key, any other token is 404; tested in luoshi/study/tests/test_groups.py",
+    "study:group_membership": "POST only: the caller's own member (Member.user) joins or leaves an open group of any "
+    "district, as mobile party members join where they are; no member or no open group is 404; tested in "
+    "luoshi/study/tests/test_groups.py",
+    "study-group-join": "POST only: the caller's own member joins an open group of any district (mobile party "
+    "members join where they are); tested in luoshi/study/tests/test_groups_api.py",
+    "study-group-leave": "POST only: the caller's own member leaves an open group; tested in "
+    "luoshi/study/tests/test_groups_api.py",
     # [scope:studyplans]
     # [scope:lectures]
     # [scope:suggestions]
     # [scope:suggestionspublic]
+    # 建言献策的公开页面: no login by design; the tracking code is the key to a suggestion, nothing personal shown.
+    "suggestions_public:file": "public suggestion form; creates a suggestion at an active campaign's unit, reads "
+    "nothing but the active campaigns' names",
+    "suggestions_public:filed": "shows the caller's own new suggestion number and code once, from their session",
+    "suggestions_public:track": "public progress page; needs the suggestion's number and tracking code, shows no "
+    "personal data and no private notes",
+    "suggestions_public:answers": "the answers their units chose to make public, without the suggesters' names or "
+    "phones; tested in luoshi/suggestions/tests/test_public.py",
     # [scope:fourlists]
     "accounts:login": "the public login page; shows no data",
     "accounts:logout": "ends the caller's own session (POST); shows no data",

@@ -39,6 +39,7 @@ DEMO_ROLES = {
     "demo_auditor": (Role.AUDITOR, 1),
     "demo_dispatcher": (Role.DISPATCHER, 1),
     "demo_handler": (Role.HANDLER, 2),
+    "demo_speaker": (Role.SPEAKER, 1),
 }
 
 
@@ -160,3 +161,32 @@ def test_lights_overdue_measures_classes_and_a_pending_extension(demo):
     classes = ProblemClass.objects.all()
     assert classes.count() >= 3
     assert all(c.problems.count() >= 2 for c in classes)
+
+
+DEMO_STUDY_REPORT = (
+    "全市制定5大类118项宣讲菜单，基层点单、上门送学84场次，3.3万名党员干部受教育；设立426个开放式学习小组。"
+    "以县为单位，举办基层党组织书记专题轮训班21期。县处级读书班至少安排10个半天开展集中学习。"
+)
+
+
+def test_a_report_quoting_the_demo_study_figures_is_checked(demo):
+    from luoshi.reports import claims
+    from luoshi.reports import services as reports
+    from luoshi.reports.tests.helpers import txt
+
+    campaign = Campaign.objects.get()
+    office = get_user_model().objects.get(username="demo_office")
+    (report,) = reports.upload_reports(office, campaign, city(), [txt(DEMO_STUDY_REPORT)])
+    found = {c.rule.measure: (c.verdict, c.actual) for c in claims.check_report(reports.process_report(report))}
+    assert found == {
+        "lecture_categories": ("consistent", 5),
+        "lecture_items": ("consistent", 118),
+        "lecture_orders": ("consistent", 84),
+        "lecture_listeners": ("consistent", 33_000),
+        "study_groups": ("consistent", 426),
+        "rotation_classes": ("consistent", 21),
+        # one district's reading class was planned with 8 half-days: the check catches the "at least 10"
+        "reading_half_days": ("inconsistent", 8),
+    }
+    assert "宣讲点单 84 单" in demo
+    assert "意见建议 3000 条" in demo
