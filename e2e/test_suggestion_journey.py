@@ -59,6 +59,9 @@ def decide_as_office(page: Any, suggestion: Suggestion) -> None:
 
 def look_up_on_phone(phone: Any, number: str, code: str) -> None:
     phone.goto("/public/suggestions/track/")
+    other = phone.get_by_text("查询其他建议")  # the page shows the last suggestion looked up, the form folded
+    if other.count():
+        other.click()
     phone.get_by_label("建议编号").fill(number)
     phone.get_by_label("查询码").fill(code)
     phone.get_by_role("button", name="查询", exact=True).click()

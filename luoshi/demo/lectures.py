@@ -284,11 +284,13 @@ def _orders(
     plan = _plan(rng)
     audiences = iter(_listeners(sum(1 for s in plan if s in (OrderState.HELD, OrderState.RATED)), rng))
     made = []
+    demo_speaker = [i for i in spoken if i.speaker_id == spoken[0].speaker_id]  # its login finds work in its inbox
     for n, state in enumerate(plan):
         district, units = streets[n % len(streets)]
         held = state in (OrderState.HELD, OrderState.RATED)
         needs_login = state not in (OrderState.ORDERED, OrderState.CANCELLED)
-        item = rng.choice(spoken if needs_login else items)
+        pool = (demo_speaker if n < 6 else spoken) if needs_login else items
+        item = rng.choice(pool)
         when = calendar.pick(item.speaker_id, *(past if held else ahead))
         order = _order(item, rng.choice(units), district.liaison, when, rng)
         _move(cast, order, state, district.liaison, next(audiences) if held else 0, rng)
