@@ -4,8 +4,8 @@ address, a schedule, a topic and a capacity; about half with coordinates (so "ne
 takes members, mobile party members (流动党员) now in its county first, then party members of its county, and has
 two meetings held with attendance (signed in by scan or from the roster, a few late or absent) and one to come.
 
-Groups and meetings go through ``luoshi.study.groups``; attendance through ``luoshi.study.attendance.mark``; the
-memberships are written in one batch with one audit record (a few thousand rows), like the register.
+Groups go through ``luoshi.study.groups``, attendance through ``luoshi.study.attendance.mark_many``; the memberships
+and the meetings are each written in one batch with one audit record (a few thousand rows), like the register.
 
 Call it after the register (``build_members``)::
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -96,7 +97,8 @@ def _group(demo: Any, unit: Unit, number: int, rng: random.Random) -> StudyGroup
 
 
 def _attend(meeting: StudySession, members: list[Member], rng: random.Random) -> int:
-    marked = 0
+    """Most signed in by scan, some marked from the roster, a few late or absent; written per method in bulk."""
+    by_method: dict[str, list[tuple[Member, str]]] = {SignInMethod.QR: [], SignInMethod.ROSTER: []}
     for member in members:
         roll = rng.random()
         if roll < 0.08:
@@ -106,20 +108,45 @@ def _attend(meeting: StudySession, members: list[Member], rng: random.Random) ->
         else:
             status = AttendanceStatus.PRESENT
             method = SignInMethod.QR if roll < 0.7 else SignInMethod.ROSTER
-        attendance.mark(meeting, member, status, method=method)
-        marked += status != AttendanceStatus.ABSENT
-    return marked
+        by_method[method].append((member, status))
+    for way, marks in by_method.items():
+        attendance.mark_many(meeting, marks, method=way)
+    return sum(mark != AttendanceStatus.ABSENT for marks in by_method.values() for _m, mark in marks)
 
 
-def _meetings(group: StudyGroup, members: list[Member], rng: random.Random, today: dt.date) -> tuple[int, int]:
-    held = attended = 0
-    for weeks in (6, 2):
-        day = today - dt.timedelta(days=7 * weeks + rng.randint(0, 4))
-        meeting = groups.add_meeting(None, group, date=day, half=rng.choice(HalfDay.values))
-        attended += _attend(meeting, members, rng)
-        held += 1
-    groups.add_meeting(None, group, date=today + dt.timedelta(days=rng.randint(3, 20)), half=HalfDay.EVENING)
-    return held, attended
+def _meeting(group: StudyGroup, day: dt.date, half: str) -> StudySession:
+    """A meeting as ``groups.add_meeting`` makes it (its own sign-in secret, the group's topic and place)."""
+    return StudySession(
+        campaign_id=group.campaign_id,
+        group=group,
+        org_path=group.org_path,
+        title=group.topic[:200],
+        date=day,
+        half=half,
+        place=group.address,
+        secret=secrets.token_hex(32),
+    )
+
+
+def _meetings(made: list[tuple[StudyGroup, list[Member]]], rng: random.Random, today: dt.date) -> tuple[int, int]:
+    """Two meetings held six and two weeks ago with attendance and one to come, per group; the meetings are
+    written in one batch with one audit record, like the memberships. Returns meetings held and sign-ins."""
+    held: list[tuple[StudySession, list[Member]]] = []
+    upcoming: list[StudySession] = []
+    for group, members in made:
+        for weeks in (6, 2):
+            day = today - dt.timedelta(days=7 * weeks + rng.randint(0, 4))
+            held.append((_meeting(group, day, rng.choice(HalfDay.values)), members))
+        upcoming.append(_meeting(group, today + dt.timedelta(days=rng.randint(3, 20)), HalfDay.EVENING))
+    StudySession.objects.bulk_create([m for m, _members in held] + upcoming, batch_size=1000)
+    record(
+        Action.IMPORT,
+        object_type="study.studysession",
+        object_repr="开放式学习小组活动",
+        detail=f"演示数据：开放式学习小组活动 {len(held) + len(upcoming)} 次",
+        after={"created": len(held) + len(upcoming), "groups": len(made), "as_of": today.isoformat()},
+    )
+    return len(held), sum(_attend(meeting, members, rng) for meeting, members in held)
 
 
 def build_study_groups(
@@ -148,10 +175,7 @@ def build_study_groups(
         detail=f"演示数据：开放式学习小组成员 {len(rows)} 人次",
         after={"created": len(rows), "groups": len(made), "as_of": today.isoformat()},
     )
-    held = attended = 0
-    for group, members in made:
-        h, a = _meetings(group, members, rng, today)
-        held, attended = held + h, attended + a
+    held, attended = _meetings(made, rng, today)
     placed = sum(1 for g, _m in made if g.latitude is not None)
     mobile = sum(1 for _g, members in made for m in members if m.kind == MemberKind.MOBILE)
     return [

@@ -247,12 +247,11 @@ def _bulk(campaign: Any, cast: Cast, rng: random.Random, districts: Sequence[Uni
     made = [_bulk_row(campaign, cast, rng, districts, n) for n in range(count)]
     for (row, _created), code in zip(made, _tracking_codes(count, rng), strict=True):
         row.tracking_code = code
-    Suggestion.objects.bulk_create([row for row, _created in made], batch_size=BATCH)
-    by_day: dict[dt.datetime, list[int]] = {}
-    for row, created in made:
-        by_day.setdefault(created.replace(minute=0, second=0, microsecond=0), []).append(row.pk)
-    for created, ids in by_day.items():  # auto_now_add wrote today: the rows keep the day they came in
-        Suggestion.objects.filter(pk__in=ids).update(created_at=created)
+    rows = [row for row, _created in made]
+    Suggestion.objects.bulk_create(rows, batch_size=BATCH)
+    for row, created in made:  # auto_now_add wrote now: the rows keep the time they came in
+        row.created_at = created
+    Suggestion.objects.bulk_update(rows, ["created_at"], batch_size=BATCH)
     events = [e for row, created in made for e in _bulk_events(row, created, cast.office)]
     SuggestionEvent.objects.bulk_create(events, batch_size=BATCH)
     record(
