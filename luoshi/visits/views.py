@@ -35,7 +35,7 @@ from luoshi.visits import exports, queries, services
 from luoshi.visits.filters import VisitFilterSet
 from luoshi.visits.forms import UNIT_SHORTLIST, RulesForm, VisitForm, filed
 from luoshi.visits.models import Visit
-from luoshi.visits.rules import rules_for
+from luoshi.visits.rules import county_of, rules_for
 
 PER_PAGE = 50
 WEEKDAYS = [
@@ -228,8 +228,17 @@ def _calendar(request: HttpRequest, template: str, subtree: bool) -> HttpRespons
         "previous": _shifted(month, -1),
         "next": _shifted(month, 1),
         "children": Unit.objects.filter(parent=unit).order_by("path")[:200] if subtree else [],
+        "county": _county_above(user, unit) if subtree else None,
     }
     return render(request, template, context)
+
+
+def _county_above(user: Any, unit: Unit) -> Unit | None:
+    """The county-level unit above ``unit`` (the one the pile-up rule counts), if the user sees it."""
+    county = county_of(unit)
+    if county.pk == unit.pk or not scope.can(user, Perm.VIEW, county.path):
+        return None
+    return county
 
 
 @login_required

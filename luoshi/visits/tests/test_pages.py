@@ -10,9 +10,10 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from luoshi.access.roles import Role
 from luoshi.audit.models import Action, AuditEvent
 from luoshi.testing.twofactor import verified_login
-from luoshi.testing.world import World
+from luoshi.testing.world import World, make_user
 from luoshi.visits import queries, services
 from luoshi.visits.choices import VisitState
 from luoshi.visits.models import Visit, VisitRule
@@ -197,3 +198,20 @@ def test_rules_page_saves_for_the_office_and_reads_for_others(world: World) -> N
     liaison = client_for(world.liaison_a)
     assert liaison.get(url).status_code == 200
     assert liaison.post(url, form).status_code == 403
+
+
+def test_a_street_s_county_calendar_points_up_to_its_county(world: World) -> None:
+    file(world, world.street_a, DAY, key="group:7")
+    client = client_for(world.liaison_a)
+    street = client.get(f"/visits/county/?unit={world.street_a.pk}&month=2026-03&campaign={world.campaign.pk}")
+    page = street.content.decode()
+    assert street.context["county"] == world.district_a
+    assert "东城街道属于县级单位「东城区」" in page
+    assert f"?unit={world.district_a.pk}&amp;month=2026-03&amp;campaign={world.campaign.pk}" in page
+    district = client.get(f"/visits/county/?unit={world.district_a.pk}&month=2026-03")
+    assert district.context["county"] is None
+    assert 'id="county"' not in district.content.decode()
+    street_user = make_user("liaison_s", Role.LIAISON, world.street_a, "东城街道联络员")
+    own = client_for(street_user).get("/visits/county/?month=2026-03")
+    assert own.context["unit"] == world.street_a
+    assert own.context["county"] is None  # the district is outside a street's scope: no pointer to it
