@@ -36,6 +36,7 @@ from luoshi.orgs.models import Unit
 from luoshi.supervision import reports, services
 from luoshi.supervision.choices import FindingKind, FindingState, MemberRole, ReportState
 from luoshi.supervision.models import Finding, SupervisionGroup, SupervisionReport, VisitRecord
+from luoshi.urging import services as urging
 from luoshi.visits import services as visits
 from luoshi.visits.choices import VisitState
 from luoshi.visits.models import Visit
@@ -89,6 +90,7 @@ OVERRIDE_REASONS = (
 )
 STAR_VILLAGES = 3
 ACKNOWLEDGE_EVERY = 2  # every second issued report has been acknowledged
+RETAKEN_REPORT = 1  # this one was withdrawn, corrected and issued again, and its unit is urged to sign it
 
 
 @dataclass
@@ -268,14 +270,23 @@ def _acknowledger(unit: Unit, cast: Cast) -> Any:
 
 
 def _reports(recorded: list[tuple[SupervisionGroup, Unit, VisitRecord]], cast: Cast, today: dt.date) -> None:
-    """One report per visited unit, generated as a Word document and issued; every second one acknowledged."""
+    """One report per visited unit, generated as a Word document and issued; every second one acknowledged, one
+    withdrawn and issued again, then urged."""
     seen: dict[int, tuple[SupervisionGroup, Unit]] = {}
     for group, unit, _record in recorded:
         seen.setdefault(unit.pk, (group, unit))
     for n, (group, unit) in enumerate(seen.values()):
-        version = reports.generate_report(cast.office, group, unit, due_date=today + dt.timedelta(days=30))
+        due = today + dt.timedelta(days=30)
+        version = reports.generate_report(cast.office, group, unit, due_date=due)
         issued = reports.issue_report(cast.office, version.report, note="请认真抓好整改落实。")
-        if n % ACKNOWLEDGE_EVERY == 0:
+        if n == RETAKEN_REPORT:
+            back = reports.withdraw_report(cast.office, issued, note="整改时限有误，修改后重新印发。")
+            version = reports.generate_report(
+                cast.office, group, unit, round=back.round, due_date=due + dt.timedelta(days=15)
+            )
+            issued = reports.issue_report(cast.office, version.report, note="已更正整改时限。")
+            urging.urge(cast.office, [issued], message="请尽快签收督导反馈报告并报送整改打算。")
+        elif n % ACKNOWLEDGE_EVERY == 0:
             reports.acknowledge_report(_acknowledger(unit, cast), issued, note="已收到，将按要求抓好整改。")
 
 

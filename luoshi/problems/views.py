@@ -22,6 +22,7 @@ from luoshi.accounts.acting import actor
 from luoshi.accounts.models import User
 from luoshi.campaigns import queries as campaign_queries
 from luoshi.campaigns.models import Campaign
+from luoshi.core import htmx
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.core.forms import EMPTY, model_field, plain_options, style_filters, submitted
 from luoshi.core.pagination import Paginator
@@ -207,8 +208,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         "oob": False,
     }
     _style_filter_form(filterset.form, user)
-    htmx = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
-    if htmx and request.headers.get("HX-Target") == "results":
+    if htmx.swaps(request, "results"):
         context["oob"] = True
         return render(request, "problems/_results.html", context)
     return render(request, "problems/list.html", context)

@@ -20,6 +20,7 @@ from luoshi.access.roles import Perm, Role
 from luoshi.accounts.acting import actor
 from luoshi.campaigns.models import Campaign
 from luoshi.campaigns.picker import chosen_campaign
+from luoshi.core import htmx
 from luoshi.core.downloads import download
 from luoshi.core.errors import NotAllowed, RuleViolation
 from luoshi.core.filters import parse_id
@@ -231,20 +232,18 @@ def _plan_list(request: HttpRequest, mine: bool) -> HttpResponse:
         params["mine"] = "true"
     filterset = PlanFilterSet(params, queryset=queries.plans_for(user), user=user, request=request)
     style_filters(filterset.form)
-    campaigns = list(queries.campaign_choices(user))
+    page = Paginator(filterset.qs, ("-id",), PAGE_SIZE).page(request.GET)
+    context = {"filterset": filterset, "page": page, "mine": mine, "query": request.GET.urlencode()}
+    if htmx.swaps(request, "plans"):  # the filter form asks for the results alone
+        return render(request, "research/_plans.html", {**context, "oob": True})
     topics = queries.topics_for(user).order_by("campaign_id", "direction__order", "id")
     directions = queries.directions_for(user).order_by("campaign_id", "order", "id")
-    page = Paginator(filterset.qs, ("-id",), PAGE_SIZE).page(request.GET)
-    context = {
-        "filterset": filterset,
-        "page": page,
-        "mine": mine,
-        "campaigns": campaigns,
+    context |= {
+        "campaigns": list(queries.campaign_choices(user)),
         "topics": topics[:500],
         "directions": directions[:200],
         "units": _filter_units(user),
         "can_plan": scope.has_perm_anywhere(user, Perm.PLAN_RESEARCH),
-        "query": request.GET.urlencode(),
     }
     return render(request, "research/plans.html", context)
 

@@ -9,5 +9,7 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         from luoshi.access.scope import register_provider
         from luoshi.supervision.queries import assignment_scope
+        from luoshi.supervision.reports import register_urging
 
         register_provider(assignment_scope)
+        register_urging()

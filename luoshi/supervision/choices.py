@@ -40,3 +40,4 @@ class EventKind(models.TextChoices):
     GENERATED = "generated", pgettext_lazy("timeline event", "生成报告")
     ISSUED = "issued", pgettext_lazy("timeline event", "印发")
     ACKNOWLEDGED = "acknowledged", pgettext_lazy("timeline event", "签收")
+    WITHDRAWN = "withdrawn", pgettext_lazy("timeline event", "撤回")

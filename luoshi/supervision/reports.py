@@ -5,8 +5,9 @@ A report belongs to a group, the unit it supervised and a round (one each). The 
 generates it as a Word document from the group's visits and findings in that unit: each generation is a new
 ``ReportVersion`` (number + 1, stored with its SHA-256; every version is kept) and only a draft is
 generated again. They issue it (印发): the document is frozen and the unit's leaders and liaisons
-(ACKNOWLEDGE_SUPERVISION over its unit) acknowledge it (签收) with an optional reply. Every write is audited;
-every download of a version too.
+(ACKNOWLEDGE_SUPERVISION over its unit) acknowledge it (签收) with an optional reply. Until they do, the writers
+may withdraw it (撤回) to a draft with a reason, regenerate and issue it again. Every write is audited; every
+download of a version too.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from luoshi.supervision.models import (
 )
 from luoshi.tracking import engine
 from luoshi.tracking.workflow import Transition, Workflow
+from luoshi.urging.registry import Urgeable, register
 
 MAX_ROUND = 99
 MAX_NOTE = 2000
@@ -57,6 +59,10 @@ TRANSITIONS: dict[str, Transition] = {
     # VIEW over the report's unit, then the guard: the sending office or the group's leader (two kinds of user
     # that hold no one permission in common).
     "issue": Transition(gettext_lazy("印发"), (ReportState.DRAFT,), ReportState.ISSUED, Perm.VIEW, EventKind.ISSUED),
+    # before the unit acknowledges it, the writers take an issued report back to a draft, with a reason
+    "withdraw": Transition(
+        gettext_lazy("撤回"), (ReportState.ISSUED,), ReportState.DRAFT, Perm.VIEW, EventKind.WITHDRAWN
+    ),
     "acknowledge": Transition(
         gettext_lazy("签收"),
         (ReportState.ISSUED,),
@@ -71,6 +77,26 @@ WORKFLOW = Workflow(pgettext_lazy("supervision report", "督导报告"), ReportS
 
 def report_url(report: SupervisionReport) -> str:
     return reverse("supervision:report", args=[report.pk])
+
+
+def report_title(report: SupervisionReport) -> str:
+    return _("督导反馈报告：{group} · {unit}").format(group=report.group.name, unit=report.unit.name)
+
+
+def register_urging() -> None:
+    """An issued report is urged until its unit acknowledges it (催签收); findings are the group's own work and
+    are urged once transferred, as problems of the unit."""
+    register(
+        Urgeable(
+            model=SupervisionReport,
+            unit=lambda r: r.unit_id,
+            title=report_title,
+            url=report_url,
+            is_open=lambda r: r.state == ReportState.ISSUED,
+            related=("group", "unit"),
+            audience=Perm.ACKNOWLEDGE_SUPERVISION,
+        )
+    )
 
 
 def may_write(user: Any, group: SupervisionGroup, unit: Unit) -> bool:
@@ -102,12 +128,17 @@ def _not_issuable(actor: Any, item: SupervisionReport) -> str | None:
 
 class ReportTracker(engine.Tracker[SupervisionReport]):
     def notify(self, actor: Any, item: SupervisionReport, step: Transition | str) -> None:
-        """印发 → the unit's leaders and liaisons; 签收 → the group's leader."""
+        """印发 and 撤回 → the unit's leaders and liaisons; 签收 → the group's leader."""
         action = self.workflow.name_of(step) if isinstance(step, Transition) else ""
         if action == "issue":
             to = notices.users_of_unit(item.unit_id, Perm.ACKNOWLEDGE_SUPERVISION)
             title = _("督导反馈报告已印发，请签收：{group}").format(group=item.group.name)
             notices.notify(to, kind=NoticeKind.ASSIGNED, title=title, url=report_url(item), obj=item)
+        elif action == "withdraw":  # the unit no longer reads the draft: the notice leads to its reports
+            to = notices.users_of_unit(item.unit_id, Perm.ACKNOWLEDGE_SUPERVISION)
+            title = _("督导反馈报告已撤回，无需签收：{group}").format(group=item.group.name)
+            url = reverse("supervision:reports_mine")
+            notices.notify(to, kind=NoticeKind.OTHER, title=title, url=url, obj=item)
         elif action == "acknowledge":
             leaders = GroupMember.objects.filter(group_id=item.group_id, role=MemberRole.LEADER)
             to = list(leaders.values_list("user_id", flat=True))
@@ -125,7 +156,7 @@ TRACKER = ReportTracker(
     activities={
         "generate": engine.Activity(gettext_lazy("生成报告"), Perm.VIEW, (ReportState.DRAFT,), _not_writer),
     },
-    guards={"issue": _not_issuable},
+    guards={"issue": _not_issuable, "withdraw": _not_writer},
 )
 
 
@@ -222,6 +253,19 @@ def issue_report(
     """印发: the latest version becomes the report the unit receives; the report is frozen from now on."""
     fresh, step = engine.start(TRACKER, actor, report, "issue", version)
     return engine.move(TRACKER, actor, fresh, step, note=note.strip()[:MAX_NOTE], issued_at=timezone.now())
+
+
+@transaction.atomic
+def withdraw_report(
+    actor: Any, report: SupervisionReport, *, note: str = "", version: int | None = None
+) -> SupervisionReport:
+    """撤回: an issued report the unit has not acknowledged goes back to a draft, to be regenerated and issued
+    again; the reason (required) is on the timeline and the unit is told."""
+    fresh, step = engine.start(TRACKER, actor, report, "withdraw", version)
+    reason = note.strip()[:MAX_NOTE]
+    if not reason:
+        raise RuleViolation(_("请填写撤回原因。"), code="note")
+    return engine.move(TRACKER, actor, fresh, step, note=reason, issued_at=None)
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ urlpatterns: list[URLPattern] = [
     path("reports/<int:pk>/", views_reports.report_detail, name="report"),
     path("reports/<int:pk>/generate/", views_reports.RegenerateView.as_view(), name="report_regenerate"),
     path("reports/<int:pk>/issue/", views_reports.IssueView.as_view(), name="report_issue"),
+    path("reports/<int:pk>/withdraw/", views_reports.WithdrawView.as_view(), name="report_withdraw"),
     path("reports/<int:pk>/acknowledge/", views_reports.AcknowledgeView.as_view(), name="report_acknowledge"),
     path("reports/versions/<int:pk>/", views_reports.version_download, name="report_version"),
 ]

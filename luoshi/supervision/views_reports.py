@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.accounts.acting import actor
+from luoshi.core import htmx
 from luoshi.core.downloads import download
 from luoshi.core.errors import NotAllowed
 from luoshi.core.filters import parse_id
@@ -79,6 +80,10 @@ class ReplyForm(NoteForm):
     note = forms.CharField(
         label=gettext_lazy("回复意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
+
+
+class WithdrawForm(NoteForm):
+    note = forms.CharField(label=gettext_lazy("撤回原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 # --- loading ----------------------------------------------------------------------------------------------------
@@ -150,8 +155,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "state": state if state in ReportState.values else "",
         "states": ReportState,
         "can_generate": group is not None and _may_generate(user, group),
-        "groups": list(queries.visible_groups(user).order_by("-campaign_id", "round", "id")[:GROUP_CHOICES]),
     }
+    if htmx.swaps(request, "reports"):  # the filter form asks for the results (and the heading they go with)
+        return render(request, "supervision/_reports.html", {**context, "oob": True})
+    context["groups"] = list(queries.visible_groups(user).order_by("-campaign_id", "round", "id")[:GROUP_CHOICES])
     return render(request, "supervision/report_list.html", context)
 
 
@@ -269,6 +276,17 @@ class AcknowledgeView(ReportActionView):
 
     def perform(self, data: dict[str, Any]) -> None:
         reports.acknowledge_report(self.actor(), self.obj, note=data.get("note") or "", version=data.get("version"))
+
+
+class WithdrawView(ReportActionView):
+    action = "withdraw"
+    title = gettext_lazy("撤回")
+    success = gettext_lazy("督导报告已撤回为草稿，可重新生成后再印发。")
+    form_class = WithdrawForm
+    submit_class = "btn-outline-danger"
+
+    def perform(self, data: dict[str, Any]) -> None:
+        reports.withdraw_report(self.actor(), self.obj, note=data.get("note") or "", version=data.get("version"))
 
 
 class RegenerateView(ReportActionView):

@@ -1351,6 +1351,7 @@ PAGE_OBJECTS: dict[str, ObjectBuilder] = {
     "supervision:report": lambda s: ObjectCase({"pk": s.supervision_report.pk}, "liaison_a"),
     "supervision:report_issue": lambda s: ObjectCase({"pk": s.supervision_report.pk}, "office_a"),
     "supervision:report_regenerate": lambda s: ObjectCase({"pk": s.supervision_report.pk}, "office_a"),
+    "supervision:report_withdraw": lambda s: ObjectCase({"pk": s.supervision_report.pk}, "office_a"),
     "supervision:report_acknowledge": lambda s: ObjectCase({"pk": s.supervision_report.pk}, "liaison_a"),
     "supervision:report_version": lambda s: ObjectCase({"pk": s.supervision_report_version.pk}, "liaison_a"),
     # [scope:research]
@@ -1812,6 +1813,9 @@ API_OBJECTS: dict[str, ObjectBuilder] = {
         {"pk": s.supervision_report.pk, "name": "acknowledge"}, "liaison_a", data={"note": "越权签收"}
     ),
     "supervision-report-download": lambda s: ObjectCase({"pk": s.supervision_report.pk}, "liaison_a"),
+    "supervision-report-urge": lambda s: ObjectCase(
+        {"pk": s.supervision_report.pk}, "office_a", data={"message": "越权催办"}
+    ),
     # [scope:research]
     # 调查研究: district A's topic (its office renames it), direction and draft plan (its liaison edits and submits).
     "research-direction-detail": lambda s: ObjectCase({"pk": s.research_direction.pk}, "liaison_a"),

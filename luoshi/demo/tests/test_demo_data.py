@@ -25,7 +25,8 @@ from luoshi.problems.choices import EventKind, Light, MeasureState, RequestState
 from luoshi.problems.models import Evidence, ExtensionRequest, Measure, Problem, ProblemClass
 from luoshi.problems.services import today
 
-pytestmark = pytest.mark.django_db
+# the module builds one demo: its tests share a worker (``--dist loadgroup``) so it is built once
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_data")]
 
 UNITS = 150
 DEMO_ROLES = {

@@ -28,7 +28,8 @@ from luoshi.demo.demands import PROFILES, Quality
 from luoshi.orgs.models import Unit
 from luoshi.testing.twofactor import verified_login
 
-pytestmark = pytest.mark.django_db
+# the module builds one demo: its tests share a worker (``--dist loadgroup``) so it is built once
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_demands")]
 
 UNITS, DEMANDS = 150, 3000
 

@@ -21,7 +21,7 @@ from luoshi.demo.supervision import GROUPS, UNITS, build_supervision
 from luoshi.orgs.models import Unit
 from luoshi.problems.services import today
 from luoshi.reports.services import measure_value
-from luoshi.supervision.choices import FindingState, MemberRole, ReportState
+from luoshi.supervision.choices import EventKind, FindingState, MemberRole, ReportState
 from luoshi.supervision.models import (
     Finding,
     GroupAssignment,
@@ -31,10 +31,12 @@ from luoshi.supervision.models import (
     SupervisionReport,
     VisitRecord,
 )
+from luoshi.urging.models import Urge
 from luoshi.visits.choices import VisitState
 from luoshi.visits.models import Visit
 
-pytestmark = pytest.mark.django_db
+# the module builds one demo: its tests share a worker (``--dist loadgroup``) so it is built once
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_supervision")]
 
 
 @pytest.fixture(scope="module")
@@ -119,5 +121,7 @@ def test_a_word_report_per_visited_unit_issued_and_some_acknowledged(demo: dict[
     assert reports.filter(state=ReportState.ACKNOWLEDGED).exists()
     assert reports.filter(state=ReportState.ISSUED).exists()
     for report in reports.prefetch_related("versions"):
-        version = report.versions.get()
-        assert version.file.name.endswith(".docx")
+        assert all(version.file.name.endswith(".docx") for version in report.versions.all())
+    retaken = reports.get(events__kind=EventKind.WITHDRAWN)
+    assert (retaken.state, retaken.versions.count()) == (ReportState.ISSUED, 2)
+    assert Urge.objects.filter(object_type="supervision.supervisionreport", object_id=retaken.pk).exists()

@@ -25,7 +25,8 @@ from luoshi.tasks.models import FinishRequest, Task, TaskAssignment, TaskExtensi
 from luoshi.tasks.services import today
 from luoshi.tracking.choices import RequestState
 
-pytestmark = pytest.mark.django_db
+# the module builds one demo: its tests share a worker (``--dist loadgroup``) so it is built once
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_worklists")]
 
 
 @pytest.fixture(scope="module")

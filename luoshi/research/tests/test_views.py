@@ -221,3 +221,26 @@ def test_the_plan_page_offers_the_office_to_urge(world, client):
     assert "/urging/new/" in page
     client.force_login(world.liaison_a)
     assert "/urging/new/" not in client.get(reverse("research:plan", args=[plan.pk])).content.decode()
+
+
+HTMX = {"HX-Request": "true", "HX-Target": "plans"}
+
+
+def test_the_filter_form_swaps_only_the_results_and_the_export_link(client: Client, world: World) -> None:
+    plain = in_state(world, PlanState.DRAFT)
+    submitted = in_state(world, PlanState.SUBMITTED)
+    as_user(client, world.office_a)
+    swapped = client.get(reverse("research:plans"), {"state": "draft"}, headers=HTMX)
+    body = text(swapped)
+    assert "<html" not in body
+    assert plain.title in body
+    assert submitted.title not in body
+    assert 'id="plans-export" hx-swap-oob="true"' in body
+    assert "/research/plans/export.xlsx?state=draft" in body
+    restoring = {**HTMX, "HX-History-Restore-Request": "true"}
+    page = client.get(reverse("research:plans"), {"state": "draft"}, headers=restoring)
+    assert "<html" in text(page)
+    assert 'hx-target="#plans"' in text(client.get(reverse("research:plans")))
+    outsider = as_user(Client(), world.office_b)
+    hidden = text(outsider.get(reverse("research:plans"), headers=HTMX))
+    assert plain.title not in hidden

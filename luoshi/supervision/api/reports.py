@@ -1,5 +1,6 @@
 """The supervision reports' API (督导反馈报告): list (by group, unit, state), retrieve with the versions, generate,
-the engine's ``POST …/{id}/actions/{name}/`` (issue, acknowledge) and the download of a version's .docx.
+the engine's ``POST …/{id}/actions/{name}/`` (issue, withdraw, acknowledge), ``POST …/{id}/urge/`` (an issued
+report, until acknowledged) and the download of a version's .docx.
 
 Querysets go through the scope layer (out of scope is 404); writes go through ``luoshi.supervision.reports``
 (lacking the permission is 403, a broken rule 400, a stale ``version`` 409)."""
@@ -33,6 +34,7 @@ from luoshi.supervision.choices import ReportState
 from luoshi.supervision.documents import DOCX_TYPE
 from luoshi.supervision.models import ReportVersion, SupervisionGroup, SupervisionReport
 from luoshi.tracking.api import ApiAction, read_input, run_action
+from luoshi.urging.api.views import UrgeActionMixin
 
 ERRORS: dict[int, OpenApiResponse] = {
     code: OpenApiResponse(OpenApiTypes.OBJECT, description=text)
@@ -130,6 +132,7 @@ class ReportFilterSet(django_filters.FilterSet):
 
 ACTIONS: dict[str, ApiAction] = {
     "issue": ApiAction(NoteInput, lambda u, i, d: reports.issue_report(u, i, **d)),
+    "withdraw": ApiAction(NoteInput, lambda u, i, d: reports.withdraw_report(u, i, **d)),
     "acknowledge": ApiAction(NoteInput, lambda u, i, d: reports.acknowledge_report(u, i, **d)),
 }
 
@@ -152,7 +155,9 @@ def _group_and_unit(user: Any, data: dict[str, Any]) -> tuple[SupervisionGroup, 
     list=extend_schema(summary=_("督导报告列表"), description=_("可按督导组、被督导单位、状态筛选；含可执行的操作。")),
     retrieve=extend_schema(summary=_("督导报告详情"), responses=_answers(ReportDetailSerializer)),
 )
-class ReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(
+    UrgeActionMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Supervision reports (督导反馈报告) of the units in the user's scope."""
 
     queryset = SupervisionReport.objects.select_related("group", "unit").order_by("-id")
@@ -196,7 +201,8 @@ class ReportViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMo
     @extend_schema(
         summary=_("执行操作"),
         description=_(
-            "name 为 issue（印发，note）或 acknowledge（签收，note 为回复意见）；各操作可带 version，"
+            "name 为 issue（印发，note）、withdraw（撤回为草稿，note 为必填的撤回原因，签收前可撤回）"
+            "或 acknowledge（签收，note 为回复意见）；各操作可带 version，"
             "与当前版本不符时返回 409。可执行的操作见 allowed_actions。"
         ),
         parameters=[OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(ACTIONS))],

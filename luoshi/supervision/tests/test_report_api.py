@@ -11,6 +11,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from luoshi.supervision import reports
 from luoshi.supervision.choices import ReportState
 from luoshi.supervision.models import ReportVersion, SupervisionReport
 from luoshi.supervision.tests.factory import build
@@ -101,3 +102,26 @@ def test_the_schema_describes_the_report_endpoints() -> None:
         "/api/v1/supervision-reports/{id}/download/",
     } <= set(schema["paths"])
     assert not [w for w in GENERATOR_STATS._warn_cache if "report" in str(w).lower()]
+
+
+def test_withdraw_through_the_api_needs_a_reason_and_a_writer(world: World) -> None:
+    sup = build(world)
+    report = reports.issue_report(
+        world.office_a, reports.generate_report(world.office_a, sup.group, world.street_a).report
+    )
+    office, unit = api(world.office_a), api(world.liaison_a)
+    assert office.get(f"{BASE}{report.pk}/").json()["allowed_actions"] == ["withdraw"]
+    urged = office.post(f"{BASE}{report.pk}/urge/", {"message": "请尽快签收"}, format="json")
+    assert urged.status_code == 201, urged.content
+    assert urged.json()[0]["object_id"] == report.pk
+    assert office.post(f"{BASE}{report.pk}/actions/withdraw/", {}, format="json").status_code == 400
+    assert unit.post(f"{BASE}{report.pk}/actions/withdraw/", {"note": "不签"}, format="json").status_code == 400
+    assert (
+        api(world.office_b).post(f"{BASE}{report.pk}/actions/withdraw/", {"note": "x"}, format="json").status_code
+        == 404
+    )
+    done = office.post(f"{BASE}{report.pk}/actions/withdraw/", {"note": "内容需补充"}, format="json")
+    assert done.status_code == 200
+    assert (done.json()["state"], done.json()["issued_at"]) == (ReportState.DRAFT, None)
+    assert unit.get(f"{BASE}{report.pk}/").status_code == 404
+    assert office.post(f"{BASE}{report.pk}/urge/", {"message": "草稿不催办"}, format="json").status_code == 400

@@ -40,6 +40,7 @@ class TestReportContract(TrackedWorkContract):
         calls: dict[str, Any] = {
             "issue": lambda a, i, v: reports.issue_report(a, i, note="印发", version=v),
             "acknowledge": lambda a, i, v: reports.acknowledge_report(a, i, note="收到", version=v),
+            "withdraw": lambda a, i, v: reports.withdraw_report(a, i, note="撤回重发", version=v),
         }
         users = {name: getattr(world, name) for name in ROLES}
         users.update({"group_leader": sup.leader, "group_member": sup.member})
@@ -48,6 +49,6 @@ class TestReportContract(TrackedWorkContract):
             make=make,
             calls=calls,
             users=users,
-            doers={"issue": "group_leader", "acknowledge": "liaison_a"},
+            doers={"issue": "group_leader", "acknowledge": "liaison_a", "withdraw": "office_a"},
             elsewhere=world.district_b.path,
         )

@@ -127,3 +127,50 @@ def test_the_generate_form_refuses_a_past_due_date(client: Client, world: World)
     assert page.status_code == 200
     assert "整改时限不能早于今天" in text(page)
     assert not SupervisionReport.objects.exists()
+
+
+def test_the_office_withdraws_an_issued_report_with_a_reason_and_may_urge_it(client: Client, world: World) -> None:
+    sup = build(world)
+    report = reports.issue_report(
+        world.office_a, reports.generate_report(world.office_a, sup.group, world.street_a).report
+    )
+    as_user(client, world.office_a)
+    page = text(client.get(f"/supervision/reports/{report.pk}/"))
+    assert f"/supervision/reports/{report.pk}/withdraw/" in page
+    assert "/urging/new/?type=supervision.supervisionreport" in page
+    assert "撤回原因" in text(client.get(f"/supervision/reports/{report.pk}/withdraw/"))
+    blank = client.post(f"/supervision/reports/{report.pk}/withdraw/", {"note": "", "version": report.version})
+    assert blank.status_code == 200
+    assert SupervisionReport.objects.get().state == ReportState.ISSUED
+    done = client.post(
+        f"/supervision/reports/{report.pk}/withdraw/", {"note": "整改时限有误", "version": report.version}
+    )
+    assert done.status_code == 302
+    assert SupervisionReport.objects.get().state == ReportState.DRAFT
+    draft = text(client.get(f"/supervision/reports/{report.pk}/"))
+    assert "（已印发 → 草稿）" in draft
+    assert "整改时限有误" in draft
+    assert "/urging/new/" not in draft
+    unit = Client()
+    as_user(unit, world.liaison_a)
+    assert unit.get(f"/supervision/reports/{report.pk}/").status_code == 404
+    assert unit.post(f"/supervision/reports/{report.pk}/withdraw/", {"note": "x"}).status_code == 404
+
+
+def test_the_filter_form_swaps_the_results_and_their_heading(client: Client, world: World) -> None:
+    sup = build(world)
+    report = reports.generate_report(world.office_a, sup.group, world.street_a).report
+    as_user(client, world.office_a)
+    htmx = {"HX-Request": "true", "HX-Target": "reports"}
+    swapped = text(client.get("/supervision/reports/", {"group": str(sup.group.pk), "state": "draft"}, headers=htmx))
+    assert "<html" not in swapped
+    assert f"/supervision/reports/{report.pk}/" in swapped
+    assert 'id="report-head" hx-swap-oob="true"' in swapped
+    assert "东城第一督导组 · 督导反馈报告" in swapped
+    assert "生成督导报告" in swapped
+    issued_only = text(client.get("/supervision/reports/", {"state": "issued"}, headers=htmx))
+    assert f"/supervision/reports/{report.pk}/" not in issued_only
+    assert client.get("/supervision/reports/", {"group": "abc"}, headers=htmx).status_code == 400
+    outsider = Client()
+    as_user(outsider, world.office_b)
+    assert f"/supervision/reports/{report.pk}/" not in text(outsider.get("/supervision/reports/", headers=htmx))

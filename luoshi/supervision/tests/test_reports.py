@@ -397,3 +397,72 @@ def test_issuing_tells_the_unit_and_acknowledging_tells_the_leader(
     with django_capture_on_commit_callbacks(execute=True):
         reports.acknowledge_report(street, issued, note="收到")
     assert "东城街道已签收" in Notification.objects.get(recipient=sup.leader).title
+
+
+# --- withdrawing and urging -----------------------------------------------------------------------------------
+
+
+def test_the_writers_withdraw_an_issued_report_with_a_reason_until_the_unit_acknowledges_it(world: World) -> None:
+    s = supervised(world)
+    report = reports.generate_report(world.office_a, s.group, s.unit).report
+    issued = reports.issue_report(world.office_a, report)
+    assert reports.available_actions(world.office_a, issued) == ["withdraw"]
+    assert reports.available_actions(world.liaison_a, issued) == ["acknowledge"]
+    for reader in (world.liaison_a, s.sup.fresh(s.sup.member)):  # they read the report but did not write it
+        with pytest.raises(RuleViolation) as refused:
+            reports.withdraw_report(reader, issued, note="撤回")
+        assert "只有派出督导组的单位或督导组组长" in str(refused.value)
+    with pytest.raises(NotAllowed):
+        reports.withdraw_report(world.office_b, issued, note="越权撤回")
+    with pytest.raises(RuleViolation) as no_reason:
+        reports.withdraw_report(world.office_a, issued, note="  ")
+    assert no_reason.value.code == "note"
+    back = reports.withdraw_report(s.sup.fresh(s.sup.leader), issued, note="整改时限有误")
+    assert (back.state, back.issued_at) == (ReportState.DRAFT, None)
+    assert ReportEvent.objects.get(report=report, kind=EventKind.WITHDRAWN).note == "整改时限有误"
+    assert not reports.visible_reports(world.liaison_a).exists()
+    version = reports.generate_report(world.office_a, s.group, s.unit, due_date=DUE)
+    assert version.number == 2
+    again = reports.issue_report(world.office_a, version.report)
+    done = reports.acknowledge_report(world.liaison_a, again, note="收到")
+    with pytest.raises(RuleViolation) as too_late:
+        reports.withdraw_report(world.office_a, done, note="再改一次")
+    assert too_late.value.code == "illegal_transition"
+    assert AuditEvent.objects.filter(object_id=str(report.pk), detail__contains="撤回").count() == 1
+
+
+def test_withdrawing_tells_the_unit_it_need_not_acknowledge(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    sup = build(world)
+    street = make_user("liaison_s", Role.LIAISON, world.street_a, "东城街道联络员")
+    report = reports.generate_report(world.office_a, sup.group, world.street_a).report
+    issued = reports.issue_report(world.office_a, report)
+    with django_capture_on_commit_callbacks(execute=True):
+        reports.withdraw_report(world.office_a, issued, note="内容需补充")
+    told = Notification.objects.get(recipient=street)
+    assert "已撤回" in told.title
+    assert told.url == "/supervision/reports/mine/"
+
+
+def test_an_issued_report_is_urged_until_the_unit_acknowledges_it(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from luoshi.urging import services as urging
+
+    sup = build(world)
+    street = make_user("liaison_s", Role.LIAISON, world.street_a, "东城街道联络员")
+    report = reports.generate_report(world.office_a, sup.group, world.street_a).report
+    with pytest.raises(RuleViolation):  # a draft is the writers' own work
+        urging.urge(world.office_a, [report], message="请签收")
+    issued = reports.issue_report(world.office_a, report)
+    with django_capture_on_commit_callbacks(execute=True):
+        [urge] = urging.urge(world.office_a, [issued], message="请尽快签收督导反馈报告")
+    assert (urge.unit_id, urge.url) == (world.street_a.pk, reports.report_url(report))
+    assert urge.title == "督导反馈报告：东城第一督导组 · 东城街道"
+    assert Notification.objects.filter(recipient=street, kind="urged").exists()
+    with pytest.raises(NotAllowed):
+        urging.urge(world.office_b, [issued], message="越权催办")
+    done = reports.acknowledge_report(world.liaison_a, issued)
+    with pytest.raises(RuleViolation):
+        urging.urge(world.office_a, [done], message="已签收的不再催办")
