@@ -30,6 +30,9 @@ from openpyxl import load_workbook
 from luoshi.demands.tests.import_helpers import csv_bytes, row
 from luoshi.jobs.runner import progress_key
 
+# the module builds one source site: its tests share a worker (``--dist loadgroup``) so it is built once
+pytestmark = pytest.mark.xdist_group("job_faults")
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ROWS = 20_000  # tickets the site starts with, and what the export writes
 IMPORT_ROWS = 60_000  # the killed import: progress shows every 20 000 rows read

@@ -23,6 +23,9 @@ from django.test import override_settings
 
 from luoshi.ops import backup
 
+# the module builds one source site: its tests share a worker (``--dist loadgroup``) so it is built once
+pytestmark = pytest.mark.xdist_group("backup")
+
 SNAPSHOT = """
 import hashlib, json
 from luoshi.core.crypto import decrypt
