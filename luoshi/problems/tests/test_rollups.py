@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -29,6 +32,14 @@ from luoshi.testing.problems import closed, new_problem, png, rectifying
 from luoshi.testing.world import World, make_user
 
 TODAY = dt.date.today()
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def on_today() -> Iterator[None]:
+    """The services' day is ``TODAY`` even when the run passes midnight in Shanghai after this module loaded."""
+    with time_machine.travel(dt.datetime(TODAY.year, TODAY.month, TODAY.day, 9, tzinfo=SHANGHAI)):
+        yield
 
 
 def assert_consistent() -> None:
