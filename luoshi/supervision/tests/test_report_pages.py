@@ -174,3 +174,22 @@ def test_the_filter_form_swaps_the_results_and_their_heading(client: Client, wor
     outsider = Client()
     as_user(outsider, world.office_b)
     assert f"/supervision/reports/{report.pk}/" not in text(outsider.get("/supervision/reports/", headers=htmx))
+
+
+def test_the_office_picks_issued_reports_on_the_list_to_urge_them(client: Client, world: World) -> None:
+    sup = build(world)
+    issued = reports.issue_report(
+        world.office_a, reports.generate_report(world.office_a, sup.group, world.street_a).report
+    )
+    draft = reports.generate_report(world.office_a, sup.group, world.street_a, round=2).report
+    as_user(client, world.office_a)
+    page = text(client.get("/supervision/reports/"))
+    assert 'value="supervision.supervisionreport"' in page
+    assert f'name="ids" value="{issued.pk}"' in page
+    assert f'name="ids" value="{draft.pk}"' not in page
+    form = client.get("/urging/new/", {"type": "supervision.supervisionreport", "ids": str(issued.pk)})
+    assert form.status_code == 200
+    assert "督导反馈报告：东城第一督导组 · 东城街道" in text(form)
+    unit = Client()
+    as_user(unit, world.liaison_a)
+    assert 'name="ids"' not in text(unit.get("/supervision/reports/"))
