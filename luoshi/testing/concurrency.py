@@ -20,6 +20,10 @@ from django.db.utils import load_backend
 
 T = TypeVar("T")
 
+# Threads (and so connections) at once: two test workers racing together stay well inside PostgreSQL's default
+# max_connections of 100; more work than this is shared out over the threads.
+MAX_THREADS = 32
+
 
 class SharedDatabase:
     def __init__(self) -> None:
@@ -40,22 +44,25 @@ class SharedDatabase:
             connections["default"] = backend.DatabaseWrapper(dict(self.settings), "default")
 
     def run(self, work: Callable[[int], T], count: int) -> list[T]:
-        """``work(i)`` for i in 0..count-1, each in its own thread, all released at once; their results in order."""
-        start = threading.Barrier(count)
+        """``work(i)`` for i in 0..count-1 on up to MAX_THREADS threads released at once, each with its own
+        connection (thread t does i = t, t + threads, ...); their results in order."""
+        width = min(count, MAX_THREADS)
+        start = threading.Barrier(width)
         results: list[Any] = [None] * count
         errors: list[BaseException] = []
 
-        def thread(i: int) -> None:
+        def thread(first: int) -> None:
             try:
                 self._connect()
                 start.wait()
-                results[i] = work(i)
+                for i in range(first, count, width):
+                    results[i] = work(i)
             except BaseException as exc:  # reported to the test below
                 errors.append(exc)
             finally:
                 connections["default"].close()
 
-        threads = [threading.Thread(target=thread, args=(i,)) for i in range(count)]
+        threads = [threading.Thread(target=thread, args=(t,)) for t in range(width)]
         for one in threads:
             one.start()
         for one in threads:
