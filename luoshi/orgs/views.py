@@ -18,6 +18,7 @@ from luoshi.access.roles import Perm
 from luoshi.access.scope import get_visible_or_404
 from luoshi.core.downloads import download
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.filters import parse_id
 from luoshi.jobs.models import Job
 from luoshi.orgs import queries, services
 from luoshi.orgs.exports import export_units
@@ -69,11 +70,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 @require_GET
 def children(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _visible_unit(request, pk)
-    try:
-        offset = max(0, int(request.GET.get("offset", "0")))
-    except ValueError:
-        offset = 0
-    page = queries.child_page(unit, offset)
+    page = queries.child_page(unit, parse_id(request.GET.get("offset", "")) or 0)
     return render(request, "orgs/_nodes.html", {"nodes": page.nodes, "parent": unit, "next_offset": page.next_offset})
 
 
@@ -193,11 +190,7 @@ def export(request: HttpRequest) -> FileResponse:
     """The viewer's exportable subtree of ``?unit=`` (or all of it) in the import template's columns."""
     unit = None
     if request.GET.get("unit"):
-        try:
-            pk = int(request.GET["unit"])
-        except ValueError:
-            pk = 0
-        unit = _visible_unit(request, pk)
+        unit = _visible_unit(request, parse_id(request.GET["unit"]) or 0)
         scope.require(request.user, Perm.EXPORT, unit.path, _("您没有导出该单位的权限。"))
     elif not scope.has_perm_anywhere(request.user, Perm.EXPORT):
         raise NotAllowed(_("您没有导出权限。"))
