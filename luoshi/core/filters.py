@@ -68,6 +68,19 @@ class DayField(forms.DateField):
         return day
 
 
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several model choices by id; an id that cannot exist is refused before the ``__in`` lookup, which Django
+    does not guard against overflow as it does an exact one."""
+
+    def clean(self, value: Any) -> Any:
+        for key in value if isinstance(value, list | tuple) else []:
+            if parse_id(key) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                )
+        return super().clean(value)
+
+
 @extend_schema_field(ID_SCHEMA)
 class IdFilter(django_filters.NumberFilter):
     """A plain id (positive, at most 19 digits); ``1e30`` or 30 digits are refused, not sent to the database."""

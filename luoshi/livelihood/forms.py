@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.access.roles import Perm
 from luoshi.campaigns.models import Campaign
-from luoshi.core.filters import DayField
+from luoshi.core.filters import DayField, IdMultipleChoiceField
 from luoshi.core.forms import DateInput, MultipleFileField, StyledForm, model_field, plain_options, set_choices
 from luoshi.livelihood import queries
 from luoshi.livelihood.choices import Category
@@ -131,7 +131,7 @@ class ProjectForm(StyledForm):
     category = forms.ChoiceField(label=_("类别"), choices=Category.choices, initial=Category.OTHER)
     description = forms.CharField(label=_("项目内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     lead_unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("牵头单位"), queryset=None)
-    assisting_units: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    assisting_units: forms.ModelMultipleChoiceField[Any] = IdMultipleChoiceField(
         label=_("配合单位"), queryset=None, required=False, help_text=_("可多选（按住 Ctrl 或 ⌘ 选择多个）。")
     )
     leader_name = forms.CharField(label=_("责任领导"), max_length=50)

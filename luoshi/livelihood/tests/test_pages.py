@@ -140,6 +140,16 @@ def test_bad_numbers_on_forms_are_form_errors(world: World) -> None:
     assert office.get(reverse("livelihood:list"), {"campaign": "1e9", "unit": "x"}).status_code == 200
 
 
+def test_an_assisting_unit_id_no_database_holds_is_a_form_error(world: World) -> None:
+    office = signed_in(world.office_a)
+    data = {"title": "越界编号", "category": "environment", "lead_unit": world.district_a.pk, "leader_name": "副区长"}
+    for bad in ("1" + "0" * 29, "-1", "1e3"):
+        answer = office.post(reverse("livelihood:new"), {**data, "assisting_units": [world.street_a.pk, bad]})
+        assert answer.status_code == 200
+        assert f"“{bad}”" in answer.content.decode()
+    assert not LivelihoodProject.objects.exists()
+
+
 def test_the_list_shows_progress_filters_and_figures(world: World) -> None:
     helpers.completed(world, title="已完成的项目")
     running = helpers.new_project(world, title="实施中的项目")
