@@ -28,9 +28,9 @@ fi
 
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 echo "==> pytest on SQLite"
-(unset DATABASE_URL; run_pytest -n 2 --dist loadgroup -p no:cacheprovider "$@")
+(unset DATABASE_URL; run_pytest -n 2 --dist loadgroup -p no:cacheprovider --durations=15 "$@")
 
 if [ "${CI:-}" = "true" ]; then
   echo "==> pytest on PostgreSQL"
-  DATABASE_URL="postgres://postgres@127.0.0.1:5432/luoshi_ci" run_pytest -n 2 --dist loadgroup -p no:cacheprovider -m "not browser" "$@"
+  DATABASE_URL="postgres://postgres@127.0.0.1:5432/luoshi_ci" run_pytest -n 2 --dist loadgroup -p no:cacheprovider --durations=15 -m "not browser" "$@"
 fi
