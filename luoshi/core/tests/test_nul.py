@@ -22,7 +22,11 @@ def office(world: World) -> Client:
 
 @pytest.mark.parametrize(
     ("name", "params"),
-    [("accounts:unit_search", {"q": "东\x00城"}), ("study:group_list", {"q": "\x00"}), ("problems:list", {"x\x00": "1"})],
+    [
+        ("accounts:unit_search", {"q": "东\x00城"}),
+        ("study:group_list", {"q": "\x00"}),
+        ("problems:list", {"x\x00": "1"}),
+    ],
 )
 def test_a_nul_in_the_query_is_a_400_saying_why(office: Client, name: str, params: dict[str, str]) -> None:
     response = office.get(reverse(name), params)
