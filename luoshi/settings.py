@@ -124,7 +124,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "luoshi.core.middleware.NulCharacterMiddleware",
     "luoshi.core.middleware.LoginRequiredMiddleware",
     "luoshi.accounts.middleware.TwoFactorRequiredMiddleware",
     "luoshi.accounts.middleware.PasswordChangeRequiredMiddleware",

@@ -35,6 +35,7 @@ from luoshi.accounts.models import User
 from luoshi.audit.models import Action
 from luoshi.audit.services import record
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.filters import search_text
 from luoshi.core.pagination import Paginator
 
 View = Callable[..., HttpResponse]
@@ -255,7 +256,7 @@ def role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespon
 @manage_users_required
 def unit_search(request: HttpRequest) -> HttpResponse:
     """Options for the unit picker: units of the admin's scope whose code or name contains the text."""
-    text = request.GET.get("unit", "").strip()[:50]
+    text = search_text(request.GET, "unit")
     units = services.manageable_units(request.user)
     if text:
         units = units.filter(Q(code__icontains=text) | Q(name__icontains=text))

@@ -35,6 +35,12 @@ def parse_id(value: Any) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+def search_text(params: QueryDict, name: str, limit: int = 50) -> str:
+    """A search term read straight from the request: without NUL (PostgreSQL text cannot hold it), trimmed,
+    at most ``limit`` characters."""
+    return params.get(name, "").replace("\x00", "").strip()[:limit]
+
+
 class IdField(forms.IntegerField):
     default_error_messages = {"invalid": _("编号须为正整数。")}
 

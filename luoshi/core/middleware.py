@@ -4,10 +4,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext as _
 
 from luoshi.core import context
 
@@ -78,24 +77,3 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, private=True)
         return response
-
-
-class NulCharacterMiddleware:
-    """A page asked with a NUL character in its query or form data is a 400 before any view sees it.
-
-    PostgreSQL text cannot hold NUL, and views read search terms straight from the query. The API checks its own
-    input (DRF's fields refuse NUL) and answers as its schema says, so it is left to itself.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith("/api/") and _carries_nul(request):
-            return render(request, "400.html", {"reason": _("请求中含有无效字符（NUL），请检查后重试。")}, status=400)
-        return self.get_response(request)
-
-
-def _carries_nul(request: HttpRequest) -> bool:
-    fields = [request.GET] + ([request.POST] if request.method == "POST" else [])
-    return any("\x00" in key or "\x00" in value for data in fields for key, values in data.lists() for value in values)

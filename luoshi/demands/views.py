@@ -22,6 +22,7 @@ from luoshi.access import scope
 from luoshi.access.roles import Perm
 from luoshi.accounts.acting import actor
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.filters import search_text
 from luoshi.core.forms import model_field, plain_options, style_filters
 from luoshi.core.pagination import Paginator
 from luoshi.demands import exports, queries, services
@@ -187,7 +188,7 @@ class DispatchView(DemandActionView):
     form_class = dforms.DispatchForm
 
     def form_kwargs(self) -> dict[str, Any]:
-        return {"user": self.request.user, "unit_text": self.request.GET.get("unit_q", "").strip()[:50]}
+        return {"user": self.request.user, "unit_text": search_text(self.request.GET, "unit_q")}
 
     def perform(self, data: dict[str, Any]) -> None:
         services.dispatch(self.actor(), self.demand, unit=data["unit"], note=data["note"], version=data.get("version"))

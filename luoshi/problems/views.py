@@ -24,6 +24,7 @@ from luoshi.campaigns import queries as campaign_queries
 from luoshi.campaigns.models import Campaign
 from luoshi.core import htmx
 from luoshi.core.errors import NotAllowed, RuleViolation
+from luoshi.core.filters import search_text
 from luoshi.core.forms import EMPTY, model_field, plain_options, style_filters, submitted
 from luoshi.core.pagination import Paginator
 from luoshi.orgs.forms import unit_options
@@ -223,7 +224,7 @@ def unit_choices(request: HttpRequest) -> HttpResponse:
         raise Http404(_("参数无效。"))
     campaign_id = _int_param(request, "campaign")
     campaign = queries.campaign_choices(user, perm).filter(pk=campaign_id).first() if campaign_id else None
-    text = request.GET.get("unit_q", "").strip()
+    text = search_text(request.GET, "unit_q")
     if text:
         found = list(queries.units_for(user, perm, campaign).filter(name__icontains=text).order_by("path")[:50])
         options: list[tuple[Any, Any]] = [("", EMPTY), *((u.pk, u.name) for u in found)]

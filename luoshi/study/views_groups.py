@@ -23,7 +23,7 @@ from luoshi.accounts.acting import actor
 from luoshi.campaigns.models import Campaign
 from luoshi.campaigns.queries import visible_campaigns
 from luoshi.core.errors import NotAllowed, RuleViolation
-from luoshi.core.filters import parse_id
+from luoshi.core.filters import parse_id, search_text
 from luoshi.core.forms import DateInput, submitted
 from luoshi.core.pagination import Paginator
 from luoshi.core.paths import subtree_q
@@ -117,7 +117,7 @@ def _filtered(request: HttpRequest, user: Any) -> Any:
     campaign = parse_id(request.GET.get("campaign", ""))
     if campaign is not None:
         found = found.filter(campaign_id=campaign)
-    text = request.GET.get("q", "").strip()[:50]
+    text = search_text(request.GET, "q")
     if text:
         found = found.filter(Q(name__icontains=text) | Q(topic__icontains=text) | Q(address__icontains=text))
     if request.GET.get("space") == "1":
@@ -214,7 +214,7 @@ def members_edit(request: HttpRequest, pk: int) -> HttpResponse:
             groups.leave_group(user, group, member)
             messages.success(request, _("已将「%(name)s」移出小组。") % {"name": member.name})
         else:
-            joined = groups.add_by_number(user, group, request.POST.get("number", "")[:30])
+            joined = groups.add_by_number(user, group, search_text(request.POST, "number", 30))
             messages.success(request, _("已将「%(name)s」加入小组。") % {"name": joined.member.name})
     except RuleViolation as exc:
         messages.error(request, str(exc))
